@@ -1,0 +1,101 @@
+package genrec.serving.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import genrec.generator.baseline.ItemKnn;
+import genrec.generator.data.SyntheticInteractions;
+import genrec.quantizer.io.DataFormatException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A named preset: {@code tiny} (tests), {@code demo} (fresh-machine demo) or {@code beauty}
+ * (benchmark). The YAML files live in {@code configs/} and are also packaged on the classpath, so
+ * a preset is found by name anywhere; a path to another YAML file works too.
+ *
+ * @param data dataset settings
+ * @param baseline baseline settings
+ */
+public record Preset(Data data, Baseline baseline) {
+
+  /**
+   * @param historyWindow items of history a model sees
+   * @param synthetic the synthetic dataset's options
+   */
+  public record Data(int historyWindow, SyntheticInteractions.Options synthetic) {
+    public Data {
+      if (historyWindow < 1) {
+        throw new IllegalArgumentException("data.historyWindow=" + historyWindow + " must be >= 1");
+      }
+    }
+  }
+
+  /**
+   * @param neighbours ItemKNN neighbours per item (0 = all)
+   * @param lastN ItemKNN: most recent history items scored
+   */
+  public record Baseline(int neighbours, int lastN) {
+    public ItemKnn.Options itemKnn(int threads) {
+      return new ItemKnn.Options(neighbours, lastN, threads);
+    }
+  }
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+      .configure(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES, true)
+      .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, true);
+
+  /** Loads a preset by name ({@code tiny}, {@code demo}, {@code beauty}) or from a YAML path. */
+  public static Preset load(String nameOrPath) {
+    Path p = Path.of(nameOrPath);
+    if (nameOrPath.endsWith(".yaml") || nameOrPath.endsWith(".yml")) {
+      if (!Files.isRegularFile(p)) {
+        throw new DataFormatException(p, 0, null, "preset file not found");
+      }
+      try (InputStream in = Files.newInputStream(p)) {
+        return parse(in, p);
+      } catch (IOException e) {
+        throw new DataFormatException(p, 0, null, "could not read: " + e.getMessage());
+      }
+    }
+    String res = "/configs/" + nameOrPath + ".yaml";
+    try (InputStream in = Preset.class.getResourceAsStream(res)) {
+      if (in == null) {
+        throw new IllegalArgumentException(
+            "unknown preset '" + nameOrPath + "' (presets: tiny, demo, beauty; or a path to a .yaml file)");
+      }
+      return parse(in, Path.of("configs", nameOrPath + ".yaml"));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Preset parse(InputStream in, Path where) throws IOException {
+    try {
+      return YAML.readValue(in, Preset.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new DataFormatException(where, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+          e.getPropertyName(), "unknown setting '" + e.getPropertyName() + "'");
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      Throwable cause = e.getCause() instanceof IllegalArgumentException ? e.getCause() : e;
+      throw new DataFormatException(where, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+          path(e), cause == e ? e.getOriginalMessage() : cause.getMessage());
+    }
+  }
+
+  /** The setting's dotted path, e.g. "data.synthetic". */
+  private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : e.getPath()) {
+      if (sb.length() > 0) {
+        sb.append('.');
+      }
+      sb.append(r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]");
+    }
+    return sb.toString();
+  }
+}

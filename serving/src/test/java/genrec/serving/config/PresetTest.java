@@ -1,0 +1,44 @@
+package genrec.serving.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import genrec.quantizer.io.DataFormatException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PresetTest {
+  @Test
+  void everyPresetLoads() {
+    for (String name : new String[] {"tiny", "demo", "beauty"}) {
+      Preset p = Preset.load(name);
+      assertEquals(20, p.data().historyWindow(), name);
+      assertEquals(3, p.baseline().lastN(), name);
+    }
+    assertEquals(300, Preset.load("tiny").data().synthetic().users());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Preset.load("huge"));
+    assertTrue(e.getMessage().contains("tiny, demo, beauty"), e.getMessage());
+  }
+
+  @Test
+  void unknownOrInvalidSettingsAreNamed(@TempDir Path dir) throws IOException {
+    Path f = dir.resolve("mine.yaml");
+    String synth = "  synthetic: {users: 1, items: 1, minLength: 5, maxLength: 9, seed: 1}\n";
+    Files.writeString(f, "data:\n  historyWindow: 20\n  histroyWindow: 5\n" + synth
+        + "baseline: {neighbours: 0, lastN: 3}\n");
+    DataFormatException e = assertThrows(DataFormatException.class, () -> Preset.load(f.toString()));
+    assertEquals("histroyWindow", e.field());
+    assertTrue(e.line() > 0, "a line is given");
+    Files.writeString(f, "data:\n  historyWindow: 20\nbaseline: {neighbours: 0, lastN: 3}\n");
+    e = assertThrows(DataFormatException.class, () -> Preset.load(f.toString()));
+    assertEquals("data.synthetic", e.field());
+    Files.writeString(f, "data:\n  historyWindow: 0\n" + synth
+        + "baseline: {neighbours: 0, lastN: 3}\n");
+    e = assertThrows(DataFormatException.class, () -> Preset.load(f.toString()));
+    assertTrue(e.getMessage().contains("historyWindow=0 must be >= 1"), e.getMessage());
+  }
+}
