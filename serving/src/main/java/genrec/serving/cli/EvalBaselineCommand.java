@@ -42,6 +42,10 @@ final class EvalBaselineCommand implements Callable<Integer> {
       + "validation is then not reported, since it would be seen in training).")
   boolean refit;
 
+  @Option(names = "--mostpop-keep-history",
+      description = "MostPop: leave the user's own history items in the ranking (default: excluded).")
+  boolean mostPopKeepHistory;
+
   @Option(names = "--threads", description = "Threads (default: all processors).")
   Integer threads;
 
@@ -56,7 +60,7 @@ final class EvalBaselineCommand implements Callable<Integer> {
         refit ? "training + validation interactions (--refit)" : "training interactions");
     List<Recommender> models = new ArrayList<>();
     if (model != Model.itemknn) {
-      models.add(MostPop.fit(fitOn, split.numItems(), true));
+      models.add(MostPop.fit(fitOn, split.numItems(), !mostPopKeepHistory));
     }
     if (model != Model.mostpop) {
       long t0 = System.nanoTime();
