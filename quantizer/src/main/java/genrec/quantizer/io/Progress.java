@@ -19,6 +19,7 @@ public final class Progress implements AutoCloseable {
   private final long minIntervalNanos;
   private long lastPrint;
   private long done;
+  private long printedDone = -1;
   private Supplier<String> status = () -> "";
 
   private Progress(String label, long total, String unit, PrintStream out) {
@@ -70,6 +71,7 @@ public final class Progress implements AutoCloseable {
   }
 
   private void print(boolean last) {
+    printedDone = done;
     double secs = elapsedSeconds();
     double rate = secs > 0 ? done / secs : 0;
     StringBuilder sb = new StringBuilder();
@@ -107,7 +109,7 @@ public final class Progress implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (out != null) {
+    if (out != null && (printedDone != done || tty)) {
       print(true);
     }
   }
