@@ -1,0 +1,76 @@
+package genrec.quantizer.sid;
+
+import genrec.quantizer.embed.EmbeddingMatrix;
+import java.nio.file.Path;
+
+/**
+ * A trained, immutable residual quantizer: embeddings in, {@link #levels()} codes per row out.
+ * Implemented by {@code genrec.quantizer.rqvae.RqVaeModel} and {@code
+ * genrec.quantizer.rqkmeans.ResidualKMeansModel}; {@link SemanticIdTable#assign} uses it to give
+ * new items codes without retraining.
+ *
+ * <p>Shape legend: N rows (items), D input dimension, L levels.
+ */
+public interface Quantizer {
+
+  /** The artifact kind written to {@code quantizer.json}: {@code "rqvae"} or {@code "rqkmeans"}. */
+  String kind();
+
+  /** Number of code levels L (3 for TIGER-style semantic IDs). */
+  int levels();
+
+  /** Codes per level K; every code is in {@code [0, K)}. */
+  int codebookSize();
+
+  /** The input embedding dimension D. */
+  int inputDim();
+
+  /**
+   * The codes of every row: {@code result[i]} has {@link #levels()} codes for {@code
+   * embeddings.ids().get(i)}. Deterministic: the same row always gets the same codes.
+   *
+   * @throws IllegalArgumentException if {@code embeddings.dim() != inputDim()}
+   */
+  int[][] encode(EmbeddingMatrix embeddings); // (N, L)
+
+  /**
+   * The approximation of the input embedding that each code tuple stands for, row-major {@code
+   * (N, D)}.
+   */
+  float[] reconstruct(int[][] codes); // (N, D)
+
+  /** Saves the quantizer atomically into folder {@code dir} (see {@link QuantizerFiles}). */
+  void save(Path dir);
+
+  /** The seed the quantizer was trained with. */
+  long seed();
+
+  /** The fingerprint of the training data ({@link #fingerprint(EmbeddingMatrix)}). */
+  String dataFingerprint();
+
+  /** A SHA-256 fingerprint of ids, dimension and values of an embedding matrix. */
+  static String fingerprint(EmbeddingMatrix m) {
+    genrec.quantizer.io.Fingerprint fp = new genrec.quantizer.io.Fingerprint();
+    fp.add(m.rows()).add(m.dim());
+    for (String id : m.ids()) {
+      fp.add(id);
+    }
+    return fp.add(m.data()).hex();
+  }
+
+  /**
+   * Mean squared error per element between {@code embeddings} and the reconstruction of its codes;
+   * comparable across quantizer kinds.
+   */
+  default double reconstructionMse(EmbeddingMatrix embeddings) {
+    int[][] codes = encode(embeddings); // (N, L)
+    float[] rec = reconstruct(codes); // (N, D)
+    float[] x = embeddings.data(); // (N, D)
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      double d = x[i] - rec[i];
+      s += d * d;
+    }
+    return x.length == 0 ? 0 : s / x.length;
+  }
+}
