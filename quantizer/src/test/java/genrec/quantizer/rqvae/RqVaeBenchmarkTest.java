@@ -1,0 +1,42 @@
+package genrec.quantizer.rqvae;
+
+import genrec.quantizer.embed.EmbeddingMatrix;
+import genrec.quantizer.rqkmeans.ResidualKMeans;
+import genrec.quantizer.rqkmeans.ResidualKMeansConfig;
+import genrec.quantizer.sid.TestEmbeddings;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * Beauty-sized timing (12,101 x 384), not a test: run with {@code -Dgenrec.bench=true
+ * [-Dgenrec.bench.epochs=N]}.
+ */
+@EnabledIfSystemProperty(named = "genrec.bench", matches = "true")
+class RqVaeBenchmarkTest {
+
+  @Test
+  void beautySizedTiming() {
+    EmbeddingMatrix data = TestEmbeddings.clusters(12_101, 384, 400, 0.05, 11, "b");
+    int epochs = Integer.getInteger("genrec.bench.epochs", 10);
+    RqVaeConfig cfg = RqVaeConfig.beauty().toBuilder().optEpochs(epochs).build();
+    RqVaeTrainResult r =
+        RqVaeTrainer.builder().setConfig(cfg).setSeed(1).optProgress(true).build().train(data);
+    try (RqVaeModel m = r.model()) {
+      System.err.printf(
+          "RQ-VAE beauty: %d epochs in %.1f s = %.2f epochs/s, rec %.4f -> %.4f, mse %.5f, %s,"
+              + " resets %d%n",
+          epochs, r.seconds(), epochs / r.seconds(), r.firstReconstructionLoss(),
+          r.lastReconstructionLoss(), r.reconstructionMse(), r.codebookStats().stream()
+              .map(s -> s.summary()).toList(), r.deadCodeResets());
+    }
+    if (Boolean.getBoolean("genrec.bench.kmeans")) {
+      for (boolean balanced : new boolean[] {false, true}) {
+        ResidualKMeans.Result k = ResidualKMeans.builder()
+            .setConfig(ResidualKMeansConfig.beauty().toBuilder().optBalanced(balanced).build())
+            .setSeed(1).build().fit(data);
+        System.err.printf("RQ-KMeans beauty balanced=%s: %.1f s, mse %.5f%n", balanced,
+            k.seconds(), k.model().reconstructionMse(data));
+      }
+    }
+  }
+}
