@@ -18,7 +18,8 @@ import java.util.List;
  * @param learningRate learning rate (default 1e-3)
  * @param optimizer ADAM or ADAMW (default ADAMW)
  * @param weightDecay weight decay for ADAMW (default 1e-4; ignored by ADAM)
- * @param epochs training epochs (default 150: about 4 minutes for Beauty on 2 cores)
+ * @param epochs training epochs (default 150: 12,101 x 384 trains in about 70 s on 2 idle
+ *     cores, about 2.5 min on a busy machine; the loss plateaus by then)
  * @param initSamples rows of the first shuffled batch whose latents seed the codebooks by
  *     k-means++ (default 8192)
  * @param deadCodeThreshold a code used fewer times than this over the last window is re-seeded

@@ -47,6 +47,7 @@ import java.util.Random;
  *
  * <p>Shape legend: N rows, B batch, D input dimension, Z latent dimension, L levels, K codes.
  */
+@SuppressWarnings("try") // NDScope / model resources are held only to be closed
 public final class RqVaeTrainer {
   private final RqVaeConfig config;
   private final long seed;

@@ -15,6 +15,11 @@ import org.junit.jupiter.api.Test;
 
 /** The DJL residual quantizer with fixed codebooks against a slow plain-Java reference. */
 class ResidualQuantizerReferenceTest {
+  @org.junit.jupiter.api.BeforeAll
+  static void singleThreadedTorch() {
+    genrec.quantizer.sid.TorchThreads.single();
+  }
+
   private static final int L = 3;
   private static final int K = 5;
   private static final int Z = 4;

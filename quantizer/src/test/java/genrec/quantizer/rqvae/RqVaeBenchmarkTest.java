@@ -12,11 +12,24 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * [-Dgenrec.bench.epochs=N]}.
  */
 @EnabledIfSystemProperty(named = "genrec.bench", matches = "true")
+@SuppressWarnings("try") // NDScope / model resources are held only to be closed
 class RqVaeBenchmarkTest {
 
   @Test
   void beautySizedTiming() {
-    EmbeddingMatrix data = TestEmbeddings.clusters(12_101, 384, 400, 0.05, 11, "b");
+    // unit-norm rows around 400 topics (cosine to the topic centre about 0.8), like MiniLM output
+    EmbeddingMatrix raw = TestEmbeddings.clusters(12_101, 384, 400, 0.7, 11, "b");
+    float[] x = raw.data().clone();
+    for (int i = 0; i < raw.rows(); i++) {
+      double n = 0;
+      for (int j = 0; j < 384; j++) {
+        n += x[i * 384 + j] * x[i * 384 + j];
+      }
+      for (int j = 0; j < 384; j++) {
+        x[i * 384 + j] /= (float) Math.sqrt(n);
+      }
+    }
+    EmbeddingMatrix data = new EmbeddingMatrix(raw.ids(), 384, x);
     int epochs = Integer.getInteger("genrec.bench.epochs", 10);
     RqVaeConfig cfg = RqVaeConfig.beauty().toBuilder().optEpochs(epochs).build();
     RqVaeTrainResult r =

@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RqVaeModelTest {
+  @org.junit.jupiter.api.BeforeAll
+  static void singleThreadedTorch() {
+    genrec.quantizer.sid.TorchThreads.single();
+  }
+
   @TempDir Path tmp;
 
   @Test

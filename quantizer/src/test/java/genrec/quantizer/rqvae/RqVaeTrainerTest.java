@@ -9,7 +9,13 @@ import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.quantizer.sid.TestEmbeddings;
 import org.junit.jupiter.api.Test;
 
+@SuppressWarnings("try") // NDScope / model resources are held only to be closed
 class RqVaeTrainerTest {
+  @org.junit.jupiter.api.BeforeAll
+  static void singleThreadedTorch() {
+    genrec.quantizer.sid.TorchThreads.single();
+  }
+
   private static final EmbeddingMatrix DATA = TestEmbeddings.clusters(600, 16, 12, 7);
 
   @Test

@@ -24,6 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SemanticIdTableTest {
+  @org.junit.jupiter.api.BeforeAll
+  static void singleThreadedTorch() {
+    genrec.quantizer.sid.TorchThreads.single();
+  }
+
   @TempDir Path tmp;
 
   @Test
