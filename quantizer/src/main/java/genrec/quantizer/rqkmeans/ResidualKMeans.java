@@ -44,6 +44,7 @@ public final class ResidualKMeans {
   /** Trains on {@code data}. */
   public Result fit(EmbeddingMatrix data) {
     Objects.requireNonNull(data, "data");
+    Quantizer.requireFinite(data);
     long t0 = System.nanoTime();
     int n = data.rows();
     int d = data.dim();

@@ -79,6 +79,7 @@ public final class RqVaeTrainer {
     if (data.rows() < 2) {
       throw new IllegalArgumentException("need at least 2 rows, got " + data.rows());
     }
+    Quantizer.requireFinite(data);
     long t0 = System.nanoTime();
     Engine engine = Engine.getEngine("PyTorch");
     engine.setRandomSeed((int) (seed ^ (seed >>> 32)));

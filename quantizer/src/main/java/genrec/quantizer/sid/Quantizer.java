@@ -59,6 +59,23 @@ public interface Quantizer {
   }
 
   /**
+   * Refuses NaN or infinite values, naming the first bad row, id and column.
+   *
+   * @throws IllegalArgumentException on the first non-finite value
+   */
+  static void requireFinite(EmbeddingMatrix m) {
+    float[] x = m.data();
+    for (int i = 0; i < x.length; i++) {
+      if (!Float.isFinite(x[i])) {
+        int row = i / m.dim();
+        throw new IllegalArgumentException(
+            "embedding row " + row + " (item '" + m.ids().get(row) + "') has " + x[i]
+                + " at column " + (i % m.dim()));
+      }
+    }
+  }
+
+  /**
    * Mean squared error per element between {@code embeddings} and the reconstruction of its codes;
    * comparable across quantizer kinds.
    */

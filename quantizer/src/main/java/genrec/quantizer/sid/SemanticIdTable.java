@@ -46,6 +46,7 @@ public final class SemanticIdTable {
   private final int[] codes; // (N, 4) row-major
   private final Map<String, Integer> index;
   private final Map<Long, Integer> groupSize; // prefix key -> items in the group
+  private final Map<List<Integer>, Integer> bySid; // (c1, c2, c3, dedup) -> row
   private final int codebookSize;
   private final int dedupSize;
 
@@ -56,7 +57,7 @@ public final class SemanticIdTable {
     this.dedupSize = dedupSize;
     Map<String, Integer> idx = new HashMap<>(ids.size() * 2);
     Map<Long, Integer> groups = new HashMap<>(ids.size() * 2);
-    Set<List<Integer>> seen = new HashSet<>(ids.size() * 2);
+    Map<List<Integer>, Integer> seen = new HashMap<>(ids.size() * 2);
     for (int i = 0; i < this.ids.size(); i++) {
       String id = this.ids.get(i);
       checkId(id);
@@ -76,7 +77,9 @@ public final class SemanticIdTable {
         throw new IllegalArgumentException(
             "item '" + id + "' dedup=" + dd + " is outside [0, " + dedupSize + ")");
       }
-      if (!seen.add(List.of(codes[i * LENGTH], codes[i * LENGTH + 1], codes[i * LENGTH + 2], dd))) {
+      List<Integer> sid =
+          List.of(codes[i * LENGTH], codes[i * LENGTH + 1], codes[i * LENGTH + 2], dd);
+      if (seen.putIfAbsent(sid, i) != null) {
         throw new IllegalArgumentException(
             "item '" + id + "' repeats semantic ID " + Arrays.toString(codesAt(codes, i)));
       }
@@ -84,6 +87,7 @@ public final class SemanticIdTable {
     }
     this.index = Collections.unmodifiableMap(idx);
     this.groupSize = groups;
+    this.bySid = seen;
   }
 
   /**
@@ -261,14 +265,8 @@ public final class SemanticIdTable {
     if (sid.length != LENGTH) {
       return null;
     }
-    // linear scan is fine for lookups outside hot paths; build a map if needed
-    for (int i = 0; i < ids.size(); i++) {
-      if (codes[i * LENGTH] == sid[0] && codes[i * LENGTH + 1] == sid[1]
-          && codes[i * LENGTH + 2] == sid[2] && codes[i * LENGTH + 3] == sid[3]) {
-        return ids.get(i);
-      }
-    }
-    return null;
+    Integer row = bySid.get(List.of(sid[0], sid[1], sid[2], sid[3]));
+    return row == null ? null : ids.get(row);
   }
 
   /** The 3-level codes of every row, {@code (N, 3)}. */

@@ -114,6 +114,12 @@ class ResidualKMeansTest {
     assertTrue(e.getMessage().contains("levels=0") && e.getMessage().contains("threads=0"));
     assertThrows(IllegalStateException.class,
         () -> ResidualKMeans.builder().setConfig(ResidualKMeansConfig.tiny()).build());
+    float[] x = {0, 1, Float.NaN, 3};
+    IllegalArgumentException nan = assertThrows(IllegalArgumentException.class,
+        () -> ResidualKMeans.builder().setConfig(ResidualKMeansConfig.tiny()).setSeed(1).build()
+            .fit(new EmbeddingMatrix(java.util.List.of("a", "b"), 2, x)));
+    assertTrue(nan.getMessage().contains("item 'b'") && nan.getMessage().contains("column 0"),
+        nan.getMessage());
   }
 
   private static double variance(EmbeddingMatrix m) {
