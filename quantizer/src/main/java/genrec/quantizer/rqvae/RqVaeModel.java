@@ -31,7 +31,7 @@ import java.util.Map;
  * <p>Shape legend: N rows, B batch, D input dimension, Z latent dimension, L levels.
  */
 @SuppressWarnings("try") // NDScope / model resources are held only to be closed
-public final class RqVaeModel implements Quantizer, AutoCloseable {
+public final class RqVaeModel implements Quantizer {
   /** Artifact kind. */
   public static final String KIND = "rqvae";
 

@@ -9,9 +9,12 @@ import java.nio.file.Path;
  * genrec.quantizer.rqkmeans.ResidualKMeansModel}; {@link SemanticIdTable#assign} uses it to give
  * new items codes without retraining.
  *
+ * <p>Close it when done: an RQ-VAE holds native memory; for residual k-means closing does
+ * nothing.
+ *
  * <p>Shape legend: N rows (items), D input dimension, L levels.
  */
-public interface Quantizer {
+public interface Quantizer extends AutoCloseable {
 
   /** The artifact kind written to {@code quantizer.json}: {@code "rqvae"} or {@code "rqkmeans"}. */
   String kind();
@@ -41,6 +44,10 @@ public interface Quantizer {
 
   /** Saves the quantizer atomically into folder {@code dir} (see {@link QuantizerFiles}). */
   void save(Path dir);
+
+  /** Releases native memory, if any; the quantizer is unusable afterwards. */
+  @Override
+  default void close() {}
 
   /** The seed the quantizer was trained with. */
   long seed();

@@ -41,6 +41,10 @@ class RqVaeBenchmarkTest {
           epochs, r.seconds(), epochs / r.seconds(), r.firstReconstructionLoss(),
           r.lastReconstructionLoss(), r.reconstructionMse(), r.codebookStats().stream()
               .map(s -> s.summary()).toList(), r.deadCodeResets());
+      genrec.quantizer.sid.SemanticIdTable t =
+          genrec.quantizer.sid.SemanticIdTable.build(data.ids(), r.codes(), 256);
+      System.err.printf("RQ-VAE table: collisions %.4f, unique prefix %.4f, largest group %d%n",
+          t.collisionRate(), t.uniquePrefixShare(), t.largestGroup());
     }
     if (Boolean.getBoolean("genrec.bench.kmeans")) {
       for (boolean balanced : new boolean[] {false, true}) {

@@ -38,12 +38,12 @@ class SidArtifactsTest {
     }
     // assign: load the model by kind, then append new items
     Path dir = SidArtifacts.modelDir(tmp);
-    Quantizer q = switch (QuantizerFiles.kindOf(dir)) {
+    try (Quantizer loaded = switch (QuantizerFiles.kindOf(dir)) {
       case RqVaeModel.KIND -> RqVaeModel.load(dir);
       case ResidualKMeansModel.KIND -> ResidualKMeansModel.load(dir);
       default -> throw new AssertionError();
-    };
-    try (RqVaeModel loaded = (RqVaeModel) q) {
+    }) {
+      assertEquals(RqVaeModel.KIND, loaded.kind());
       SemanticIdTable table = SidArtifacts.loadTable(tmp);
       SemanticIdTable grown = table.assign(TestEmbeddings.slice(all, 300, 350), loaded);
       assertEquals(350, grown.size());
