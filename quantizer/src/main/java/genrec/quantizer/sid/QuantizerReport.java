@@ -1,0 +1,134 @@
+package genrec.quantizer.sid;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import genrec.quantizer.catalog.Catalog;
+import genrec.quantizer.embed.EmbeddingMatrix;
+import genrec.quantizer.io.AtomicFiles;
+import genrec.quantizer.io.DataFormatException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The quality of a semantic-ID assignment, written as JSON next to the table.
+ *
+ * @param kind quantizer kind ({@code rqvae}, {@code rqkmeans})
+ * @param items items in the table
+ * @param codebookSize K
+ * @param utilisation per level, share of codes used
+ * @param perplexity per level, perplexity of the code distribution
+ * @param reconstructionMse mean squared error per element between embeddings and the
+ *     reconstruction of their codes
+ * @param collisionRate {@link SemanticIdTable#collisionRate()}
+ * @param uniquePrefixShare {@link SemanticIdTable#uniquePrefixShare()}
+ * @param largestGroup {@link SemanticIdTable#largestGroup()}
+ * @param distinctPrefixes distinct 3-code prefixes
+ * @param jaccard attribute overlap of items sharing codes vs random pairs (null without a
+ *     catalogue)
+ * @param seed the quantizer's training seed
+ * @param dataFingerprint the quantizer's training-data fingerprint
+ */
+public record QuantizerReport(
+    String kind,
+    int items,
+    int codebookSize,
+    List<Double> utilisation,
+    List<Double> perplexity,
+    double reconstructionMse,
+    double collisionRate,
+    double uniquePrefixShare,
+    int largestGroup,
+    int distinctPrefixes,
+    SemanticJaccard.Result jaccard,
+    long seed,
+    String dataFingerprint) {
+
+  /** Pairs sampled per kind for the Jaccard ratios. */
+  public static final int JACCARD_PAIRS = 20_000;
+
+  /**
+   * Computes the report. Codes of rows present in {@code table} are the table's; others are
+   * encoded by {@code quantizer}.
+   *
+   * @param catalog the items' attributes for the Jaccard ratios, or null to skip them
+   */
+  public static QuantizerReport of(
+      Quantizer quantizer, EmbeddingMatrix embeddings, SemanticIdTable table, Catalog catalog,
+      long seed) {
+    int[][] codes = quantizer.encode(embeddings); // (N, L)
+    for (int i = 0; i < embeddings.rows(); i++) {
+      int[] sid = table.codes(embeddings.ids().get(i));
+      if (sid != null) {
+        codes[i] = java.util.Arrays.copyOf(sid, quantizer.levels());
+      }
+    }
+    float[] rec = quantizer.reconstruct(codes); // (N, D)
+    double se = 0;
+    float[] x = embeddings.data();
+    for (int i = 0; i < x.length; i++) {
+      double d = x[i] - rec[i];
+      se += d * d;
+    }
+    List<Double> util = new ArrayList<>();
+    List<Double> ppl = new ArrayList<>();
+    for (CodebookStats s : CodebookStats.of(table.prefixCodes(), table.codebookSize())) {
+      util.add(s.utilisation());
+      ppl.add(s.perplexity());
+    }
+    return new QuantizerReport(
+        quantizer.kind(),
+        table.size(),
+        table.codebookSize(),
+        util,
+        ppl,
+        x.length == 0 ? 0 : se / x.length,
+        table.collisionRate(),
+        table.uniquePrefixShare(),
+        table.largestGroup(),
+        table.distinctPrefixes(),
+        catalog == null ? null : SemanticJaccard.compute(catalog, table, JACCARD_PAIRS, seed),
+        quantizer.seed(),
+        quantizer.dataFingerprint());
+  }
+
+  /** Writes the report as pretty JSON, atomically. */
+  public void writeJson(Path file) {
+    AtomicFiles.write(
+        file,
+        os -> os.write(
+            QuantizerFiles.JSON.copy().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValueAsBytes(this)));
+  }
+
+  /** Reads a report written by {@link #writeJson}. */
+  public static QuantizerReport readJson(Path file) {
+    try {
+      return QuantizerFiles.JSON.readValue(file.toFile(), QuantizerReport.class);
+    } catch (IOException e) {
+      throw new DataFormatException(file, 0, null, "not a quantizer report: " + e.getMessage());
+    }
+  }
+
+  /** A few human-readable lines for the CLI. */
+  public String summary() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%s: %d items, K=%d, reconstruction MSE %.6f%n", kind,
+        items, codebookSize, reconstructionMse));
+    for (int l = 0; l < utilisation.size(); l++) {
+      sb.append(String.format(Locale.ROOT, "  level %d: utilisation %.3f, perplexity %.1f%n",
+          l + 1, utilisation.get(l), perplexity.get(l)));
+    }
+    sb.append(String.format(Locale.ROOT,
+        "  collisions %.2f%%, unique 3-code prefix %.2f%%, largest group %d, %d prefixes%n",
+        100 * collisionRate, 100 * uniquePrefixShare, largestGroup, distinctPrefixes));
+    if (jaccard != null) {
+      sb.append(String.format(Locale.ROOT,
+          "  attribute Jaccard: same c1 %.3f (x%.2f), same c1c2 %.3f (x%.2f), random %.3f%n",
+          jaccard.sameC1Mean(), jaccard.c1Ratio(), jaccard.sameC1C2Mean(), jaccard.c1c2Ratio(),
+          jaccard.randomMean()));
+    }
+    return sb.toString();
+  }
+}

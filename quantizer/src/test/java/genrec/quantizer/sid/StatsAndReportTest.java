@@ -1,0 +1,104 @@
+package genrec.quantizer.sid;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import genrec.quantizer.catalog.Catalog;
+import genrec.quantizer.catalog.Item;
+import genrec.quantizer.catalog.SyntheticCatalog;
+import genrec.quantizer.embed.EmbeddingMatrix;
+import genrec.quantizer.rqkmeans.ResidualKMeans;
+import genrec.quantizer.rqkmeans.ResidualKMeansConfig;
+import genrec.quantizer.rqkmeans.ResidualKMeansModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StatsAndReportTest {
+  @TempDir Path tmp;
+
+  @Test
+  void codebookStatsByHand() {
+    // level 0: codes 0,0,1,1 of K=4 -> 2 used, perplexity exp(ln 2) = 2
+    // level 1: all code 3 -> 1 used, perplexity 1
+    int[][] codes = {{0, 3}, {0, 3}, {1, 3}, {1, 3}};
+    List<CodebookStats> s = CodebookStats.of(codes, 4);
+    assertEquals(0.5, s.get(0).utilisation(), 1e-12);
+    assertEquals(2.0, s.get(0).perplexity(), 1e-9);
+    assertEquals(0.25, s.get(1).utilisation(), 1e-12);
+    assertEquals(1.0, s.get(1).perplexity(), 1e-12);
+    assertArrayEquals(new long[] {2, 2, 0, 0}, s.get(0).counts());
+    // uniform over K -> perplexity K
+    assertEquals(4.0, CodebookStats.ofCounts(0, new long[] {5, 5, 5, 5}).perplexity(), 1e-9);
+  }
+
+  @Test
+  void jaccardByHandAndRatio() {
+    assertEquals(1.0 / 3, SemanticJaccard.jaccard(Set.of("a", "b"), Set.of("b", "c")), 1e-12);
+    // items sharing c1 share their attribute; across groups nothing is shared
+    List<Item> items = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    int[][] codes = new int[40][];
+    for (int i = 0; i < 40; i++) {
+      int g = i % 4;
+      items.add(new Item("i" + i, "t", "", List.of(), List.of("g:" + g, "own:" + i)));
+      ids.add("i" + i);
+      codes[i] = new int[] {g, i % 2, i};
+    }
+    SemanticIdTable t = SemanticIdTable.build(ids, codes, 64, 4);
+    SemanticJaccard.Result r = SemanticJaccard.compute(new Catalog(items), t, 2000, 1);
+    assertEquals(1.0 / 3, r.sameC1Mean(), 1e-12); // {g, own_i} vs {g, own_j}
+    assertTrue(r.randomMean() < 0.15, "random " + r.randomMean());
+    assertTrue(r.c1Ratio() > 2, "ratio " + r.c1Ratio());
+  }
+
+  @Test
+  void reportJsonAndChartFromSyntheticCatalog() throws Exception {
+    SyntheticCatalog sc = SyntheticCatalog.generate(600, 3);
+    // embeddings that follow the product type, so codes carry attribute structure
+    int d = 12;
+    Random rnd = new Random(1);
+    float[][] typeVec = new float[SyntheticCatalog.typeCount()][d];
+    for (float[] v : typeVec) {
+      for (int j = 0; j < d; j++) {
+        v[j] = (float) rnd.nextGaussian();
+      }
+    }
+    float[] x = new float[600 * d];
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      ids.add(sc.catalog().get(i).id());
+      for (int j = 0; j < d; j++) {
+        x[i * d + j] = typeVec[sc.productType()[i]][j] + (float) (rnd.nextGaussian() * 0.2);
+      }
+    }
+    EmbeddingMatrix emb = new EmbeddingMatrix(ids, d, x);
+    ResidualKMeans.Result r = ResidualKMeans.builder()
+        .setConfig(ResidualKMeansConfig.demo().toBuilder().setCodebookSize(16).build())
+        .setSeed(2).build().fit(emb);
+    ResidualKMeansModel model = r.model();
+    SemanticIdTable table = SemanticIdTable.build(ids, r.codes(), 16, 256);
+    QuantizerReport rep = QuantizerReport.of(model, emb, table, sc.catalog(), 5);
+    assertEquals(600, rep.items());
+    assertEquals(3, rep.utilisation().size());
+    assertEquals(model.reconstructionMse(emb), rep.reconstructionMse(), 1e-9);
+    assertEquals(table.collisionRate(), rep.collisionRate(), 0);
+    assertTrue(rep.jaccard().c1Ratio() > 1.5, rep.summary());
+    Path json = tmp.resolve("report.json");
+    rep.writeJson(json);
+    assertEquals(rep, QuantizerReport.readJson(json));
+
+    Path png = tmp.resolve("usage.png");
+    CodeUsageChart.write(png, table);
+    byte[] bytes = Files.readAllBytes(png);
+    assertTrue(bytes.length > 1000);
+    assertEquals((byte) 0x89, bytes[0]);
+    assertEquals('P', bytes[1]);
+  }
+}
