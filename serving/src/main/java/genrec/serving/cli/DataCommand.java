@@ -25,7 +25,7 @@ final class DataCommand implements Runnable {
 
   /** Options shared by every command that reads a dataset. */
   static final class DataOptions {
-    @Option(names = "--data", required = true, paramLabel = "DIR",
+    @Option(names = "--data", paramLabel = "DIR",
         description = "Dataset folder (Amazon sequences.txt+items.tsv, MovieLens ratings.csv+movies.csv, "
             + "or generic interactions.csv|jsonl+items.jsonl), or 'synthetic'.")
     Path data;
@@ -42,6 +42,9 @@ final class DataCommand implements Runnable {
     }
 
     Dataset load() {
+      if (data == null) {
+        throw new IllegalArgumentException("missing required option --data DIR (a dataset folder, or 'synthetic')");
+      }
       Dataset d = Datasets.load(data, lenient, preset().data().synthetic());
       if (d.report().skipped() > 0) {
         System.err.println("warning: " + d.report().summary());

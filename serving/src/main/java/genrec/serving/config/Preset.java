@@ -19,8 +19,9 @@ import java.nio.file.Path;
  *
  * @param data dataset settings
  * @param baseline baseline settings
+ * @param quantizer semantic-ID quantizer settings
  */
-public record Preset(Data data, Baseline baseline) {
+public record Preset(Data data, Baseline baseline, Quantizer quantizer) {
 
   /**
    * @param historyWindow items of history a model sees
@@ -41,6 +42,24 @@ public record Preset(Data data, Baseline baseline) {
   public record Baseline(int neighbours, int lastN) {
     public ItemKnn.Options itemKnn(int threads) {
       return new ItemKnn.Options(neighbours, lastN, threads);
+    }
+  }
+
+  /**
+   * Quantizer settings; network sizes and the remaining training settings come from the {@code
+   * RqVaeConfig} / {@code ResidualKMeansConfig} preset of the same name.
+   *
+   * @param method "rqvae" or "rqkmeans"
+   * @param epochs RQ-VAE training epochs
+   * @param iterations RQ-KMeans iterations per level
+   * @param balanced RQ-KMeans balanced assignment
+   * @param seed training seed
+   */
+  public record Quantizer(String method, int epochs, int iterations, boolean balanced, long seed) {
+    public Quantizer {
+      if (!"rqvae".equals(method) && !"rqkmeans".equals(method)) {
+        throw new IllegalArgumentException("quantizer.method='" + method + "' must be rqvae or rqkmeans");
+      }
     }
   }
 

@@ -60,4 +60,44 @@ class GenrecCliTest {
     assertEquals(2, usage.code());
     assertTrue(usage.err().contains("--data"), usage.err());
   }
+
+  @Test
+  void quantizeThenAssignColdStartItems(@TempDir Path dir) throws IOException {
+    Path data = dir.resolve("data");
+    Path runDir = dir.resolve("run");
+    assertEquals(0, run("data", "generate", "--out", data.toString(), "--preset", "tiny").code());
+    Run q = run("quantize", "--data", data.toString(), "--preset", "tiny", "--run", runDir.toString());
+    assertEquals(0, q.code(), q.err());
+    assertTrue(q.out().contains("trained rqvae"), q.out());
+    Path out = runDir.resolve("quantizer");
+    for (String f : new String[] {"sid.tsv", "report.json", "code-usage.png", "model/quantizer.json"}) {
+      assertTrue(Files.exists(out.resolve(f)), f);
+    }
+    assertTrue(Files.exists(runDir.resolve("embeddings/embeddings.npy")));
+    String before = Files.readString(out.resolve("sid.tsv"));
+
+    Path items = dir.resolve("new.jsonl");
+    Files.writeString(items, "{\"id\": \"new-1\", \"title\": \"Velvet Matte Lipstick, Ruby Red\"}\n"
+        + "{\"id\": \"new-2\", \"title\": \"Argan Hair Oil\", \"categories\": [\"Hair Care\"]}\n");
+    Run a = run("quantize", "assign", "--quantizer", out.toString(), "--items", items.toString());
+    assertEquals(0, a.code(), a.err());
+    assertTrue(a.out().contains("new-1\t("), a.out());
+    assertTrue(a.out().contains("table now 202 items"), a.out());
+    String after = Files.readString(out.resolve("sid.tsv"));
+    // append-only: every line that was there is still there
+    for (String line : before.split("\n")) {
+      if (!line.startsWith("#")) {
+        assertTrue(after.contains(line), line);
+      }
+    }
+    assertTrue(Files.readString(out.resolve("added-items.jsonl")).contains("new-2"));
+    Run again = run("quantize", "assign", "--quantizer", out.toString(), "--items", items.toString());
+    assertEquals(2, again.code());
+    assertTrue(again.err().contains("already has a semantic ID"), again.err());
+
+    Run k = run("quantize", "--data", data.toString(), "--preset", "tiny", "--run", runDir.toString(),
+        "--method", "rqkmeans", "--out", runDir.resolve("km").toString());
+    assertEquals(0, k.code(), k.err());
+    assertTrue(k.out().contains("rqkmeans"), k.out());
+  }
 }

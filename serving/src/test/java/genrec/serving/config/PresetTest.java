@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PresetTest {
+  private static final String QUANT =
+      "quantizer: {method: rqvae, epochs: 1, iterations: 1, balanced: false, seed: 1}\n";
+
   @Test
   void everyPresetLoads() {
     for (String name : new String[] {"tiny", "demo", "beauty"}) {
@@ -20,6 +23,7 @@ class PresetTest {
       assertEquals(3, p.baseline().lastN(), name);
     }
     assertEquals(300, Preset.load("tiny").data().synthetic().users());
+    assertEquals("rqvae", Preset.load("beauty").quantizer().method());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Preset.load("huge"));
     assertTrue(e.getMessage().contains("tiny, demo, beauty"), e.getMessage());
   }
@@ -29,7 +33,7 @@ class PresetTest {
     Path f = dir.resolve("mine.yaml");
     String synth = "  synthetic: {users: 1, items: 1, minLength: 5, maxLength: 9, seed: 1}\n";
     Files.writeString(f, "data:\n  historyWindow: 20\n  histroyWindow: 5\n" + synth
-        + "baseline: {neighbours: 0, lastN: 3}\n");
+        + "baseline: {neighbours: 0, lastN: 3}\n" + QUANT);
     DataFormatException e = assertThrows(DataFormatException.class, () -> Preset.load(f.toString()));
     assertEquals("histroyWindow", e.field());
     assertTrue(e.line() > 0, "a line is given");
@@ -37,7 +41,7 @@ class PresetTest {
     e = assertThrows(DataFormatException.class, () -> Preset.load(f.toString()));
     assertEquals("data.synthetic", e.field());
     Files.writeString(f, "data:\n  historyWindow: 0\n" + synth
-        + "baseline: {neighbours: 0, lastN: 3}\n");
+        + "baseline: {neighbours: 0, lastN: 3}\n" + QUANT);
     e = assertThrows(DataFormatException.class, () -> Preset.load(f.toString()));
     assertTrue(e.getMessage().contains("historyWindow=0 must be >= 1"), e.getMessage());
   }

@@ -1,0 +1,241 @@
+package genrec.serving.cli;
+
+import genrec.generator.data.Dataset;
+import genrec.quantizer.catalog.Catalog;
+import genrec.quantizer.catalog.CatalogReaders;
+import genrec.quantizer.embed.EmbeddingFiles;
+import genrec.quantizer.embed.EmbeddingMatrix;
+import genrec.quantizer.embed.MiniLmEncoder;
+import genrec.quantizer.io.AtomicFiles;
+import genrec.quantizer.io.DataFormatException;
+import genrec.quantizer.io.Progress;
+import genrec.quantizer.io.ReadReport;
+import genrec.quantizer.rqkmeans.ResidualKMeans;
+import genrec.quantizer.rqkmeans.ResidualKMeansConfig;
+import genrec.quantizer.rqkmeans.ResidualKMeansModel;
+import genrec.quantizer.rqvae.RqVaeConfig;
+import genrec.quantizer.rqvae.RqVaeModel;
+import genrec.quantizer.rqvae.RqVaeTrainResult;
+import genrec.quantizer.rqvae.RqVaeTrainer;
+import genrec.quantizer.sid.Quantizer;
+import genrec.quantizer.sid.QuantizerFiles;
+import genrec.quantizer.sid.QuantizerReport;
+import genrec.quantizer.sid.SemanticIdTable;
+import genrec.quantizer.sid.SidArtifacts;
+import genrec.serving.config.Preset;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code genrec quantize}: item embeddings → semantic IDs (RQ-VAE or residual k-means). */
+@Command(name = "quantize", mixinStandardHelpOptions = true,
+    description = "Train a quantizer on the item embeddings (computed with 'embed', cached) and "
+        + "write RUN/quantizer/: model/, sid.tsv (item -> c1 c2 c3 dedup), report.json and "
+        + "code-usage.png.",
+    subcommands = {QuantizeCommand.Assign.class})
+final class QuantizeCommand implements Callable<Integer> {
+  @Mixin DataCommand.DataOptions data;
+
+  @Mixin RunDir run;
+
+  @Option(names = "--method", description = "rqvae or rqkmeans (default: the preset's).")
+  String method;
+
+  @Option(names = "--seed", description = "Training seed (default: the preset's).")
+  Long seed;
+
+  @Option(names = "--epochs", description = "RQ-VAE epochs (default: the preset's).")
+  Integer epochs;
+
+  @Option(names = "--balanced", description = "RQ-KMeans: balanced assignment (near-equal cluster sizes).")
+  Boolean balanced;
+
+  @Option(names = "--ema", description = "RQ-VAE: EMA codebook updates instead of gradient updates.")
+  boolean ema;
+
+  @Option(names = "--embeddings", paramLabel = "FILE",
+      description = "Use your own item embeddings (.npy with FILE.ids.txt beside it, or .csv "
+          + "id,v1..vd) instead of MiniLM; every catalogue item needs a row.")
+  Path embeddings;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: RUN/quantizer).")
+  Path out;
+
+  @Override
+  public Integer call() {
+    Dataset d = data.load();
+    Preset preset = data.preset();
+    Preset.Quantizer q = preset.quantizer();
+    String m = method != null ? method : q.method();
+    long s = seed != null ? seed : q.seed();
+    Path outDir = out != null ? out : run.dir(d).resolve("quantizer");
+    EmbeddingMatrix emb = embeddings != null
+        ? alignToCatalog(EmbeddingFiles.read(embeddings), d.catalog(), embeddings)
+        : EmbedCommand.embed(d, run.dir(d), MiniLmEncoder.DEFAULT_BATCH_SIZE, null).matrix();
+    String base = presetBase(data.preset);
+    long t0 = System.nanoTime();
+    Quantizer model;
+    int[][] codes;
+    String trainInfo;
+    switch (m) {
+      case "rqvae" -> {
+        RqVaeConfig.Builder cb = RqVaeConfig.preset(base).toBuilder().setInputDim(emb.dim())
+            .optEpochs(epochs != null ? epochs : q.epochs());
+        if (ema) {
+          cb.optEma(true);
+        }
+        RqVaeTrainResult r = RqVaeTrainer.builder().setConfig(cb.build()).setSeed(s)
+            .optProgress(true).build().train(emb);
+        model = r.model();
+        codes = r.codes();
+        trainInfo = String.format(Locale.ROOT, "%d epochs, %d dead-code resets",
+            r.history().size(), r.deadCodeResets());
+      }
+      case "rqkmeans" -> {
+        ResidualKMeansConfig base0 = ResidualKMeansConfig.preset(base);
+        ResidualKMeansConfig kc = new ResidualKMeansConfig(base0.levels(), base0.codebookSize(),
+            q.iterations(), balanced != null ? balanced : q.balanced(), base0.threads());
+        ResidualKMeans.Result r = ResidualKMeans.builder().setConfig(kc).setSeed(s)
+            .optProgress(true).build().fit(emb);
+        model = r.model();
+        codes = r.codes();
+        trainInfo = kc.iterations() + " iterations" + (kc.balanced() ? ", balanced" : "");
+      }
+      default -> throw new IllegalArgumentException("--method=" + m + " must be rqvae or rqkmeans");
+    }
+    double trainSecs = (System.nanoTime() - t0) / 1e9;
+    try (Quantizer qm = model) {
+      SemanticIdTable table = SemanticIdTable.build(emb.ids(), codes, qm.codebookSize());
+      QuantizerReport report = SidArtifacts.write(outDir, qm, emb, table, d.catalog(), s);
+      System.out.printf(Locale.ROOT, "trained %s in %.1f s (%s, seed %d)%n", m, trainSecs, trainInfo, s);
+      System.out.print(report.summary());
+      System.out.println("wrote " + outDir + " (model/, sid.tsv, report.json, code-usage.png)");
+    }
+    return 0;
+  }
+
+  /** The Java preset whose network sizes are used: the preset's name, or beauty for a file. */
+  static String presetBase(String preset) {
+    return switch (preset) {
+      case "tiny", "demo", "beauty" -> preset;
+      default -> "beauty";
+    };
+  }
+
+  /** Reorders user-supplied embeddings to catalogue order; every item needs a row. */
+  static EmbeddingMatrix alignToCatalog(EmbeddingMatrix m, Catalog c, Path file) {
+    java.util.Map<String, Integer> row = new java.util.HashMap<>();
+    for (int i = 0; i < m.rows(); i++) {
+      row.put(m.ids().get(i), i);
+    }
+    float[] out = new float[c.size() * m.dim()];
+    for (int i = 0; i < c.size(); i++) {
+      Integer r = row.get(c.get(i).id());
+      if (r == null) {
+        throw new DataFormatException(file, 0, "id",
+            "no embedding for catalogue item '" + c.get(i).id() + "' (" + m.rows() + " rows for "
+                + c.size() + " items)");
+      }
+      System.arraycopy(m.data(), r * m.dim(), out, i * m.dim(), m.dim());
+    }
+    List<String> ids = new ArrayList<>(c.size());
+    c.items().forEach(it -> ids.add(it.id()));
+    return new EmbeddingMatrix(ids, m.dim(), out);
+  }
+
+  static Quantizer loadQuantizer(Path modelDir) {
+    String kind = QuantizerFiles.kindOf(modelDir);
+    return switch (kind) {
+      case RqVaeModel.KIND -> RqVaeModel.load(modelDir);
+      case ResidualKMeansModel.KIND -> ResidualKMeansModel.load(modelDir);
+      default -> throw new DataFormatException(modelDir, 0, "kind", "unknown quantizer kind '" + kind + "'");
+    };
+  }
+
+  /** {@code genrec quantize assign}: semantic IDs for new items, no retraining. */
+  @Command(name = "assign", mixinStandardHelpOptions = true,
+      description = "Give new items semantic IDs with the trained quantizer (no retraining). The "
+          + "table is append-only: existing items keep their IDs, and a new item's dedup code never "
+          + "clashes with an existing ID. The new items are appended to QUANTIZER/added-items.jsonl.")
+  static final class Assign implements Callable<Integer> {
+    @Option(names = "--quantizer", required = true, paramLabel = "DIR",
+        description = "Output folder of 'genrec quantize' (e.g. runs/amazon-beauty/quantizer).")
+    Path dir;
+
+    @Option(names = "--items", required = true, paramLabel = "FILE",
+        description = "New items, JSONL: {\"id\": ..., \"title\": ..., \"text\": ..., \"categories\": [...]}.")
+    Path items;
+
+    @Option(names = "--lenient", description = "Skip and count bad lines instead of failing.")
+    boolean lenient;
+
+    @Override
+    public Integer call() {
+      ReadReport report = ReadReport.of(lenient);
+      Catalog added = CatalogReaders.jsonl(items, report);
+      SemanticIdTable table = SidArtifacts.loadTable(dir);
+      for (var it : added.items()) {
+        if (table.contains(it.id())) {
+          throw new DataFormatException(items, 0, "id",
+              "item '" + it.id() + "' already has a semantic ID; the table is append-only");
+        }
+      }
+      EmbeddingMatrix emb;
+      try (MiniLmEncoder enc = MiniLmEncoder.create();
+          Progress p = Progress.start("embed", added.size(), "items")) {
+        emb = enc.embed(added, MiniLmEncoder.DEFAULT_BATCH_SIZE, p);
+      }
+      SemanticIdTable grown;
+      try (Quantizer q = loadQuantizer(SidArtifacts.modelDir(dir))) {
+        grown = table.assign(emb, q);
+      }
+      appendItems(dir.resolve("added-items.jsonl"), items, added);
+      grown.save(dir.resolve(SidArtifacts.TABLE_FILE));
+      for (var it : added.items()) {
+        int[] c = grown.codes(it.id());
+        System.out.printf(Locale.ROOT, "%s\t(%d, %d, %d, %d)\t%s%n", it.id(), c[0], c[1], c[2], c[3], it.title());
+      }
+      System.out.printf(Locale.ROOT, "assigned %d new items; table now %,d items%s%n", added.size(),
+          grown.size(), report.skipped() > 0 ? " (" + report.summary() + ")" : "");
+      return 0;
+    }
+
+    /** Appends the accepted item lines to the run's record of added items (atomic rewrite). */
+    private static void appendItems(Path target, Path source, Catalog added) {
+      try {
+        StringBuilder sb = new StringBuilder();
+        if (Files.exists(target)) {
+          sb.append(Files.readString(target, StandardCharsets.UTF_8));
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        added.items().forEach(it -> ids.add(it.id()));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : Files.readAllLines(source, StandardCharsets.UTF_8)) {
+          if (line.isBlank()) {
+            continue;
+          }
+          try {
+            var n = json.readTree(line);
+            if (n != null && n.has("id") && ids.contains(n.get("id").asText().trim())) {
+              sb.append(line.strip()).append('\n');
+            }
+          } catch (IOException e) {
+            // a line the lenient reader skipped: not an added item
+          }
+        }
+        AtomicFiles.writeString(target, sb.toString());
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not update " + target, e);
+      }
+    }
+  }
+}
