@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The whole generator: a token embedding shared by encoder and decoder, {@link SidEncoder},
@@ -75,11 +76,18 @@ public final class SidTransformer extends AbstractBlock {
    * @return {@code (B, S, G)} int32 in {@code m}
    */
   public NDArray encoderTokens(NDManager m, int[][] histories, long[] users, int[][] codes) {
+    return encoderTokens(m, histories, users, i -> codes[i], codes.length);
+  }
+
+  /** As above, codes looked up through {@code codesOf} for items in {@code [0, numItems)}. */
+  public NDArray encoderTokens(NDManager m, int[][] histories, long[] users,
+      IntFunction<int[]> codesOf, int numItems) {
     int s = config.encoderLength();
     int g = config.tokensPerPosition();
     int[] flat = new int[histories.length * s * g];
     for (int b = 0; b < histories.length; b++) {
-      int[] row = vocabulary.encodeHistory(histories[b], users == null ? null : users[b], codes);
+      int[] row = vocabulary.encodeHistory(histories[b], users == null ? null : users[b],
+          codesOf, numItems);
       System.arraycopy(row, 0, flat, b * s * g, s * g);
     }
     return m.create(flat, new Shape(histories.length, s, g)); // (B, S, G)

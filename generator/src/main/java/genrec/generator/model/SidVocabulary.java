@@ -1,5 +1,7 @@
 package genrec.generator.model;
 
+import java.util.function.IntFunction;
+
 /**
  * Token ids of the generator. {@code PAD=0}, {@code BOS=1}, then one range of {@code
  * codebookSize} ids per level (level 0 first), then the hashed user buckets. Because every level
@@ -127,6 +129,14 @@ public final class SidVocabulary {
    * @param codes item index → its {@code levels} codes
    */
   public int[] encodeHistory(int[] history, Long user, int[][] codes) {
+    return encodeHistory(history, user, i -> codes[i], codes.length);
+  }
+
+  /**
+   * As {@link #encodeHistory(int[], Long, int[][])} with the codes looked up through {@code
+   * codesOf} for items in {@code [0, numItems)} (e.g. a catalogue that grows at run time).
+   */
+  public int[] encodeHistory(int[] history, Long user, IntFunction<int[]> codesOf, int numItems) {
     if (history.length == 0) {
       throw new IllegalArgumentException("history is empty");
     }
@@ -141,11 +151,11 @@ public final class SidVocabulary {
     }
     for (int i = start; i < history.length; i++) {
       int item = history[i];
-      if (item < 0 || item >= codes.length) {
+      if (item < 0 || item >= numItems) {
         throw new IllegalArgumentException(
-            "history item " + item + " is outside [0, " + codes.length + ")");
+            "history item " + item + " is outside [0, " + numItems + ")");
       }
-      int[] tokens = encodeItem(codes[item]);
+      int[] tokens = encodeItem(codesOf.apply(item));
       if (config.layout() == GeneratorConfig.Layout.TIGER) {
         for (int l = 0; l < levels; l++) {
           out[pos++] = tokens[l];
