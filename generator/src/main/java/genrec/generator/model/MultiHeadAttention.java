@@ -84,8 +84,12 @@ public final class MultiHeadAttention extends AbstractBlock {
    */
   public static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray bias) {
     long dh = q.getShape().get(3);
+    // The scale is a native tensor (full), not a Java number: DJL's op(Number) wraps the number
+    // in a tensor over a Java buffer that is freed right after the call, while autograd keeps it
+    // for the backward pass (garbage, often NaN, gradients after a GC).
+    NDArray scale = q.getManager().full(new Shape(), (float) (1.0 / Math.sqrt(dh))); // ()
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)) // (B, H, T, S)
-        .div((float) Math.sqrt(dh)); // (B, H, T, S)
+        .mul(scale); // (B, H, T, S)
     if (bias != null) {
       scores = scores.add(bias); // (B, H, T, S)
     }

@@ -31,7 +31,11 @@ public final class TestModels {
         float u = r.nextFloat() * 2f - 1f;
         v[i] = gain ? 1f + 0.1f * u : scale * u;
       }
-      a.set(v);
+      try (NDArray values = manager.create(v, a.getShape())) {
+        // copy into the parameter's own native memory (NDArray.set(float[]) would re-point the
+        // tensor at a Java direct buffer kept alive only by the wrapper)
+        values.copyTo(a);
+      }
     }
     return model;
   }
