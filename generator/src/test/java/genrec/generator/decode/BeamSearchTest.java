@@ -11,10 +11,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import genrec.generator.data.LeaveOneOutSplit.EvalCase;
+import genrec.generator.eval.EvalReport;
+import genrec.generator.eval.Evaluator;
 import genrec.generator.model.EncoderOutput;
 import genrec.generator.model.SidTransformer;
 import genrec.generator.model.SidVocabulary;
 import genrec.generator.model.TestModels;
+import genrec.quantizer.io.Progress;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -219,6 +223,33 @@ class BeamSearchTest {
     for (int h : histories[0]) {
       assertEquals(Float.NEGATIVE_INFINITY, scores[h]);
     }
+  }
+
+  @Test
+  void searchLeavesNothingOnTheModelsManager() {
+    PrefixTrie trie = PrefixTrie.of(codes, 256);
+    int before = weights.getManagedArrays().size();
+    search(trie).optBeamWidth(4).build().search(histories, null, 3);
+    search(trie).optBeamWidth(4).optUseCache(false).build().search(histories, null, 3);
+    assertEquals(before, weights.getManagedArrays().size());
+  }
+
+  @Test
+  void evaluatorRanksTheGeneratorOnSeveralThreads() {
+    PrefixTrie trie = PrefixTrie.of(codes, 256);
+    GenerativeRecommender rec = new GenerativeRecommender(
+        search(trie).optBeamWidth(5).build(), 10, "TIGER");
+    List<EvalCase> cases = new java.util.ArrayList<>();
+    for (int u = 0; u < histories.length; u++) {
+      cases.add(new EvalCase(u, histories[u], (u * 7) % ITEMS));
+    }
+    EvalReport two = new Evaluator(new int[] {5, 10}, 2).evaluate(rec, cases, "test",
+        Progress.silent());
+    EvalReport one = new Evaluator(new int[] {5, 10}, 1).evaluate(rec, cases, "test",
+        Progress.silent());
+    assertEquals(histories.length, two.cases());
+    assertEquals(one.recallAt(10), two.recallAt(10), 1e-12);
+    assertEquals(one.ndcgAt(10), two.ndcgAt(10), 1e-12);
   }
 
   /** Items sharing the first levels-1 codes of {@code path}. */
