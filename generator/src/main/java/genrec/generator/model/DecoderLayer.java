@@ -1,0 +1,133 @@
+package genrec.generator.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * One pre-norm decoder layer: causal self-attention, cross-attention over the encoder memory,
+ * MLP, each as {@code x += drop(sublayer(norm(x)))}. Two ways to run it, which must agree: the
+ * full pass over all T steps ({@link #apply}, training and reference) and one incremental step
+ * ({@link #step}) whose self-attention keys/values come from a cache and whose cross-attention
+ * keys/values are precomputed once per user.
+ *
+ * <p>Block inputs: {@code x (B, T, D)}, {@code memory (B, S, D)}, {@code causalBias (1, 1, T,
+ * T)}, {@code keyBias (B, 1, 1, S)}; output {@code (B, T, D)}. Legend as in {@link
+ * MultiHeadAttention}.
+ */
+public final class DecoderLayer extends AbstractBlock {
+  private static final byte VERSION = 1;
+  private final float dropout;
+  private final RmsNorm norm1;
+  private final MultiHeadAttention selfAttention;
+  private final RmsNorm norm2;
+  private final MultiHeadAttention crossAttention;
+  private final RmsNorm norm3;
+  private final FeedForward feedForward;
+
+  public DecoderLayer(GeneratorConfig c) {
+    super(VERSION);
+    this.dropout = c.dropout();
+    this.norm1 = addChildBlock("norm1", new RmsNorm(c.dModel(), c.normEps()));
+    this.selfAttention = addChildBlock("selfAttention", MultiHeadAttention.builder()
+        .setDModel(c.dModel()).setHeads(c.heads()).optHeadDim(c.headDim()).build());
+    this.norm2 = addChildBlock("norm2", new RmsNorm(c.dModel(), c.normEps()));
+    this.crossAttention = addChildBlock("crossAttention", MultiHeadAttention.builder()
+        .setDModel(c.dModel()).setHeads(c.heads()).optHeadDim(c.headDim()).build());
+    this.norm3 = addChildBlock("norm3", new RmsNorm(c.dModel(), c.normEps()));
+    this.feedForward = addChildBlock("feedForward", FeedForward.builder()
+        .setDModel(c.dModel()).setMlpDim(c.mlpDim()).optDropout(c.dropout()).build());
+  }
+
+  /**
+   * Full pass over all steps.
+   *
+   * @param x {@code (B, T, D)}
+   * @param memory {@code (B, S, D)}
+   * @param causalBias {@code (1, 1, T, T)}
+   * @param keyBias {@code (B, 1, 1, S)}
+   * @return {@code (B, T, D)}
+   */
+  public NDArray apply(ParameterStore ps, NDArray x, NDArray memory, NDArray causalBias,
+      NDArray keyBias, boolean training) {
+    NDArray h = norm1.norm(ps, x, training); // (B, T, D)
+    NDArray q = selfAttention.queries(ps, h, training); // (B, H, T, Dh)
+    NDArray[] kv = selfAttention.keysValues(ps, h, training); // 2 × (B, H, T, Dh)
+    NDArray ctx = MultiHeadAttention.attend(q, kv[0], kv[1], causalBias); // (B, H, T, Dh)
+    x = x.add(drop(selfAttention.project(ps, ctx, training), training)); // (B, T, D)
+    h = norm2.norm(ps, x, training); // (B, T, D)
+    q = crossAttention.queries(ps, h, training); // (B, H, T, Dh)
+    kv = crossAttention.keysValues(ps, memory, training); // 2 × (B, H, S, Dh)
+    ctx = MultiHeadAttention.attend(q, kv[0], kv[1], keyBias); // (B, H, T, Dh)
+    x = x.add(drop(crossAttention.project(ps, ctx, training), training)); // (B, T, D)
+    h = norm3.norm(ps, x, training); // (B, T, D)
+    return x.add(drop(feedForward.apply(ps, h, training), training)); // (B, T, D)
+  }
+
+  /** Cross-attention keys and values of {@code memory (U, S, D)}: 2 × {@code (U, H, S, Dh)}. */
+  public NDArray[] crossKeysValues(ParameterStore ps, NDArray memory) {
+    return crossAttention.keysValues(ps, memory, false); // 2 × (U, H, S, Dh)
+  }
+
+  /**
+   * One incremental inference step (no dropout).
+   *
+   * @param x this step's input {@code (N, 1, D)}, N = U·W rows, user-major
+   * @param cache this layer's self-attention keys/values of earlier steps
+   * @param crossKeys {@code (U, H, S, Dh)} from {@link #crossKeysValues}
+   * @param crossValues {@code (U, H, S, Dh)}
+   * @param keyBias {@code (U, 1, 1, S)}
+   * @param beamsPerUser W
+   * @return {@code (N, 1, D)}
+   */
+  public NDArray step(ParameterStore ps, NDArray x, SelfKv cache, NDArray crossKeys,
+      NDArray crossValues, NDArray keyBias, int beamsPerUser) {
+    NDArray h = norm1.norm(ps, x, false); // (N, 1, D)
+    NDArray q = selfAttention.queries(ps, h, false); // (N, H, 1, Dh)
+    NDArray[] kv = selfAttention.keysValues(ps, h, false); // 2 × (N, H, 1, Dh)
+    NDArray[] all = cache.append(kv[0], kv[1]); // 2 × (N, H, t+1, Dh)
+    NDArray ctx = MultiHeadAttention.attend(q, all[0], all[1], null); // (N, H, 1, Dh)
+    x = x.add(selfAttention.project(ps, ctx, false)); // (N, 1, D)
+    h = norm2.norm(ps, x, false); // (N, 1, D)
+    q = crossAttention.queries(ps, h, false); // (N, H, 1, Dh)
+    ctx = MultiHeadAttention.attendGrouped(q, crossKeys, crossValues, keyBias,
+        beamsPerUser); // (N, H, 1, Dh)
+    x = x.add(crossAttention.project(ps, ctx, false)); // (N, 1, D)
+    h = norm3.norm(ps, x, false); // (N, 1, D)
+    return x.add(feedForward.apply(ps, h, false)); // (N, 1, D)
+  }
+
+  private NDArray drop(NDArray x, boolean training) {
+    return training && dropout > 0f ? Dropout.dropout(x, dropout, true).head() : x; // (B, T, D)
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
+      PairList<String, Object> params) {
+    return new NDList(apply(ps, inputs.get(0), inputs.get(1), inputs.get(2), inputs.get(3),
+        training));
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... shapes) {
+    Shape x = shapes[0];
+    Shape memory = shapes[1];
+    norm1.initialize(manager, dataType, x);
+    selfAttention.initialize(manager, dataType, x, x);
+    norm2.initialize(manager, dataType, x);
+    crossAttention.initialize(manager, dataType, x, memory);
+    norm3.initialize(manager, dataType, x);
+    feedForward.initialize(manager, dataType, x);
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {inputShapes[0]};
+  }
+}
