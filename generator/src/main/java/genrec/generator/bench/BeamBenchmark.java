@@ -1,0 +1,170 @@
+package genrec.generator.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import genrec.generator.decode.BeamSearch;
+import genrec.generator.decode.PrefixTrie;
+import genrec.generator.model.SidTransformer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Times beam-search calls: for every (cache on/off, beam width, batch size) it warms up, then
+ * runs calls until both a minimum count and a time budget are reached, and reports latency
+ * percentiles, users/s, peak RSS, and the call's analytic FLOPs as a fraction of the engine's
+ * matmul peak measured in the same process.
+ */
+public final class BeamBenchmark {
+  private final SidTransformer model;
+  private final PrefixTrie trie;
+  private final int[][] histories;
+  private final int topK;
+
+  /**
+   * @param model the generator (weights do not change the cost of a call)
+   * @param trie the catalogue's semantic IDs
+   * @param histories a pool of user histories (item indices, already windowed) to draw batches from
+   * @param topK results per user
+   */
+  public BeamBenchmark(SidTransformer model, PrefixTrie trie, int[][] histories, int topK) {
+    if (histories.length == 0) {
+      throw new IllegalArgumentException("no histories to benchmark with");
+    }
+    this.model = model;
+    this.trie = trie;
+    this.histories = histories;
+    this.topK = topK;
+  }
+
+  /**
+   * One measured configuration.
+   *
+   * @param cached KV cache and shared cross-attention memory on
+   * @param beam beam width
+   * @param batch users per call
+   * @param calls measured calls
+   * @param p50Ms median latency per call
+   * @param p90Ms 90th percentile
+   * @param p99Ms 99th percentile
+   * @param usersPerSecond batch / mean latency
+   * @param gflops analytic GFLOPs of one call
+   * @param flopBoundMs the time those FLOPs take at the measured matmul peak
+   * @param peakRssMb the process's peak resident memory so far (VmHWM)
+   */
+  public record Row(boolean cached, int beam, int batch, int calls, double p50Ms, double p90Ms,
+      double p99Ms, double usersPerSecond, double gflops, double flopBoundMs, double peakRssMb) {
+
+    /** p50 latency over the FLOP-bound time (1 = at the matmul peak). */
+    public double ratioToBound() {
+      return p50Ms / flopBoundMs;
+    }
+
+    /** Achieved FLOP rate at p50 as a fraction of the peak. */
+    public double fractionOfPeak() {
+      return flopBoundMs / p50Ms;
+    }
+  }
+
+  /**
+   * Measures the engine's dense matmul peak in GFLOP/s: the median of {@code reps} products of
+   * two {@code n × n} float matrices, after warm-up.
+   */
+  public static double matmulPeakGflops(int n, int reps) {
+    try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+      NDArray a = m.randomUniform(-1, 1, new Shape(n, n)); // (n, n)
+      NDArray b = m.randomUniform(-1, 1, new Shape(n, n)); // (n, n)
+      for (int i = 0; i < 3; i++) {
+        try (NDArray c = a.matMul(b)) { // (n, n)
+          c.toFloatArray();
+        }
+      }
+      double[] secs = new double[reps];
+      for (int i = 0; i < reps; i++) {
+        long t0 = System.nanoTime();
+        try (NDArray c = a.matMul(b)) { // (n, n)
+          c.get(0, 0).getFloat(); // force completion
+        }
+        secs[i] = (System.nanoTime() - t0) / 1e9;
+      }
+      Arrays.sort(secs);
+      return 2.0 * n * n * n / secs[reps / 2] / 1e9;
+    }
+  }
+
+  /** Measures one configuration. */
+  public Row run(boolean cached, int beam, int batch, int warmup, int minCalls, double seconds,
+      double peakGflops) {
+    BeamSearch search = BeamSearch.builder().setModel(model).setCatalogue(trie)
+        .optBeamWidth(beam).optUseCache(cached).build();
+    int next = 0;
+    for (int i = 0; i < warmup; i++) {
+      search.search(batchOf(next, batch), null, topK);
+      next += batch;
+    }
+    List<Double> ms = new ArrayList<>();
+    long start = System.nanoTime();
+    while (ms.size() < minCalls || (System.nanoTime() - start) / 1e9 < seconds) {
+      int[][] h = batchOf(next, batch);
+      next += batch;
+      long t0 = System.nanoTime();
+      search.search(h, null, topK);
+      ms.add((System.nanoTime() - t0) / 1e6);
+      if (ms.size() >= 20 * minCalls) {
+        break;
+      }
+    }
+    double[] sorted = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    double mean = Arrays.stream(sorted).average().orElse(Double.NaN);
+    double gflops = DecodeFlops.call(model.config(), batch, beam, cached) / 1e9;
+    return new Row(cached, beam, batch, sorted.length, pct(sorted, 50), pct(sorted, 90),
+        pct(sorted, 99), batch / (mean / 1e3), gflops, gflops / peakGflops * 1e3, peakRssMb());
+  }
+
+  private int[][] batchOf(int from, int batch) {
+    int[][] out = new int[batch][];
+    for (int i = 0; i < batch; i++) {
+      out[i] = histories[(from + i) % histories.length];
+    }
+    return out;
+  }
+
+  static double pct(double[] sorted, int p) {
+    int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+  }
+
+  /** Peak resident set size of this process in MB (Linux VmHWM), NaN where unavailable. */
+  public static double peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return Double.NaN;
+    }
+    return Double.NaN;
+  }
+
+  /** The table header matching {@link #format(Row)}. */
+  public static String header() {
+    return String.format(Locale.ROOT, "%-8s %4s %5s %6s %9s %9s %9s %9s %8s %10s %7s %7s %8s",
+        "cache", "beam", "batch", "calls", "p50 ms", "p90 ms", "p99 ms", "users/s", "GFLOP",
+        "bound ms", "p50/bnd", "%peak", "RSS MB");
+  }
+
+  public static String format(Row r) {
+    return String.format(Locale.ROOT, "%-8s %4d %5d %6d %9.2f %9.2f %9.2f %9.1f %8.3f %10.3f %7.1f %6.1f%% %8.0f",
+        r.cached() ? "kv-cache" : "no-cache", r.beam(), r.batch(), r.calls(), r.p50Ms(), r.p90Ms(),
+        r.p99Ms(), r.usersPerSecond(), r.gflops(), r.flopBoundMs(), r.ratioToBound(),
+        100 * r.fractionOfPeak(), r.peakRssMb());
+  }
+}
