@@ -43,7 +43,7 @@ public final class InteractionReaders {
             return;
           }
           String[] tok = line.trim().split("\\s+");
-          if (!isInteger(tok[0])) {
+          if (!Csv.isUnsignedInteger(tok[0])) {
             report.bad(file, lineNo, "user_id", "non-numeric id", "'" + tok[0] + "'");
             return;
           }
@@ -60,7 +60,7 @@ public final class InteractionReaders {
           int[] items = new int[tok.length - 1];
           for (int i = 1; i < tok.length; i++) {
             String field = "item_id #" + i;
-            if (!isInteger(tok[i])) {
+            if (!Csv.isUnsignedInteger(tok[i])) {
               report.bad(file, lineNo, field, "non-numeric id", "'" + tok[i] + "'");
               seenUsers.remove(tok[0]);
               return;
@@ -90,43 +90,37 @@ public final class InteractionReaders {
   public static List<UserSequence> movieLens(
       Path ratingsCsv, Path tagsCsv, Catalog catalog, ReadReport report) {
     Map<String, Map<Integer, Row>> byUser = new LinkedHashMap<>();
-    int[] rc = new int[4];
+    int[][] rc = new int[1][];
     CatalogReaders.forEachLine(
         ratingsCsv,
         (lineNo, line) -> {
           List<String> f = Csv.split(line, ratingsCsv, lineNo);
           if (lineNo == 1) {
-            rc[0] = Csv.column(f, "userId", ratingsCsv);
-            rc[1] = Csv.column(f, "movieId", ratingsCsv);
-            rc[2] = Csv.column(f, "rating", ratingsCsv);
-            rc[3] = Csv.column(f, "timestamp", ratingsCsv);
+            rc[0] = Csv.columns(f, ratingsCsv, "userId", "movieId", "rating", "timestamp");
             return;
           }
           if (line.isBlank()) {
             return;
           }
-          Row r = parseRow(f, rc, true, ratingsCsv, lineNo, catalog, report);
+          Row r = parseRow(f, rc[0], true, ratingsCsv, lineNo, catalog, report);
           if (r != null) {
             byUser.computeIfAbsent(r.user, k -> new TreeMap<>()).merge(r.item, r, Row::earliest);
           }
         });
     if (tagsCsv != null) {
-      int[] tc = new int[4];
+      int[][] tc = new int[1][];
       CatalogReaders.forEachLine(
           tagsCsv,
           (lineNo, line) -> {
             List<String> f = Csv.split(line, tagsCsv, lineNo);
             if (lineNo == 1) {
-              tc[0] = Csv.column(f, "userId", tagsCsv);
-              tc[1] = Csv.column(f, "movieId", tagsCsv);
-              tc[2] = Csv.column(f, "tag", tagsCsv);
-              tc[3] = Csv.column(f, "timestamp", tagsCsv);
+              tc[0] = Csv.columns(f, tagsCsv, "userId", "movieId", "tag", "timestamp");
               return;
             }
             if (line.isBlank()) {
               return;
             }
-            Row r = parseRow(f, tc, false, tagsCsv, lineNo, catalog, report);
+            Row r = parseRow(f, tc[0], false, tagsCsv, lineNo, catalog, report);
             if (r == null) {
               return;
             }
@@ -162,11 +156,11 @@ public final class InteractionReaders {
     }
     String user = f.get(c[0]).trim();
     String movie = f.get(c[1]).trim();
-    if (!isInteger(user)) {
+    if (!Csv.isUnsignedInteger(user)) {
       report.bad(file, lineNo, "userId", "non-numeric id", "'" + user + "'");
       return null;
     }
-    if (!isInteger(movie)) {
+    if (!Csv.isUnsignedInteger(movie)) {
       report.bad(file, lineNo, "movieId", "non-numeric id", "'" + movie + "'");
       return null;
     }
@@ -313,7 +307,7 @@ public final class InteractionReaders {
   }
 
   static long parseTime(String s) {
-    if (isInteger(s) || (s.startsWith("-") && isInteger(s.substring(1)))) {
+    if (Csv.isUnsignedInteger(s) || (s.startsWith("-") && Csv.isUnsignedInteger(s.substring(1)))) {
       return Long.parseLong(s);
     }
     try {
@@ -339,18 +333,6 @@ public final class InteractionReaders {
       events[i] = r.event;
     }
     return new UserSequence(user, items, times, values, events);
-  }
-
-  static boolean isInteger(String s) {
-    if (s.isEmpty() || s.length() > 18) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (!Character.isDigit(s.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private record Row(String user, int item, long time, float value, String event) {

@@ -58,7 +58,7 @@ public final class CatalogReaders {
             return;
           }
           String id = f[0].trim();
-          if (!isInteger(id)) {
+          if (!Csv.isUnsignedInteger(id)) {
             report.bad(tsv, lineNo, "item_id", "non-numeric id", "'" + id + "'");
             return;
           }
@@ -124,27 +124,26 @@ public final class CatalogReaders {
   public static Catalog movieLens(Path moviesCsv, ReadReport report) {
     List<Item> items = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    int[] cols = new int[3];
+    int[][] cols = new int[1][];
     forEachLine(
         moviesCsv,
         (lineNo, line) -> {
           List<String> f = Csv.split(line, moviesCsv, lineNo);
           if (lineNo == 1) {
-            cols[0] = Csv.column(f, "movieId", moviesCsv);
-            cols[1] = Csv.column(f, "title", moviesCsv);
-            cols[2] = Csv.column(f, "genres", moviesCsv);
+            cols[0] = Csv.columns(f, moviesCsv, "movieId", "title", "genres");
             return;
           }
           if (line.isBlank()) {
             return;
           }
-          if (f.size() <= Math.max(cols[0], Math.max(cols[1], cols[2]))) {
+          int[] c = cols[0];
+          if (f.size() <= Math.max(c[0], Math.max(c[1], c[2]))) {
             report.bad(moviesCsv, lineNo, "genres", "missing column",
                 "expected movieId,title,genres; got " + f.size() + " fields");
             return;
           }
-          String id = f.get(cols[0]).trim();
-          if (!isInteger(id)) {
+          String id = f.get(c[0]).trim();
+          if (!Csv.isUnsignedInteger(id)) {
             report.bad(moviesCsv, lineNo, "movieId", "non-numeric id", "'" + id + "'");
             return;
           }
@@ -152,12 +151,12 @@ public final class CatalogReaders {
             report.bad(moviesCsv, lineNo, "movieId", "duplicate id", "'" + id + "'");
             return;
           }
-          String genres = f.get(cols[2]).trim();
+          String genres = f.get(c[2]).trim();
           List<String> cats =
               genres.isEmpty() || genres.equals("(no genres listed)")
                   ? List.of()
                   : List.of(genres.split("\\|"));
-          items.add(new Item(id, f.get(cols[1]).trim(), "", cats, List.of()));
+          items.add(new Item(id, f.get(c[1]).trim(), "", cats, List.of()));
         });
     if (items.isEmpty()) {
       throw new DataFormatException(moviesCsv, 0, null, "no items (empty file)");
@@ -248,18 +247,6 @@ public final class CatalogReaders {
     } else {
       throw new DataFormatException(file, line, field, "expected a list of strings");
     }
-  }
-
-  static boolean isInteger(String s) {
-    if (s.isEmpty() || s.length() > 18) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (!Character.isDigit(s.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** A callback per line with its 1-based number. */

@@ -60,6 +60,29 @@ public final class Csv {
         file, 1, name, "missing column '" + name + "' (header has " + header + ")");
   }
 
+  /** Indices of required columns, in the order named; a missing one is a clear error. */
+  public static int[] columns(List<String> header, Path file, String... names) {
+    int[] idx = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      idx[i] = column(header, names[i], file);
+    }
+    return idx;
+  }
+
+  /** True for a non-empty string of ASCII digits that fits a long. */
+  public static boolean isUnsignedInteger(String s) {
+    if (s.isEmpty() || s.length() > 18) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Index of an optional column, or -1. */
   public static int optColumn(List<String> header, String name) {
     for (int i = 0; i < header.size(); i++) {
