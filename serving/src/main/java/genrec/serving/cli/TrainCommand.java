@@ -70,7 +70,9 @@ final class TrainCommand implements Callable<Integer> {
       b = GeneratorTrainer.resumeFrom(checkpoint);
     } else {
       String preset = QuantizeCommand.presetBase(data.preset);
-      int k = Math.max(codeRange(codes), 1);
+      // the quantizer's codebook, or more if a dedup code goes beyond it
+      int k = Math.max(codeRange(codes),
+          SidArtifacts.loadTable(runDir.resolve("quantizer")).codebookSize());
       GeneratorConfig mc = modelConfig(preset, layout, data.preset().data().historyWindow(), k);
       TrainConfig tc = TrainConfig.preset(preset);
       if (steps != null) {
