@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     version = "genrec 0.1.0",
     description = "Generative recommender with semantic IDs.",
     subcommands = {DataCommand.class, EvalBaselineCommand.class, EmbedCommand.class, QuantizeCommand.class,
-        BenchCommand.class,
+        TrainCommand.class, EvalCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class GenrecCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

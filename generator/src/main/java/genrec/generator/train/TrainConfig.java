@@ -1,0 +1,329 @@
+package genrec.generator.train;
+
+/**
+ * Optimisation settings of {@link GeneratorTrainer}. Immutable; start from a preset ({@link
+ * #tiny()}, {@link #demo()}, {@link #beauty()}) and adjust with {@link #toBuilder()}.
+ *
+ * @param batchSize training samples (history prefix → next item) per step
+ * @param learningRate peak learning rate, reached at the end of warm-up
+ * @param warmupSteps steps of linear warm-up from {@code learningRate / warmupSteps}
+ * @param decay shape of the decay after warm-up
+ * @param minLearningRateRatio the learning rate at the last step, as a share of the peak
+ * @param weightDecay decoupled (AdamW) weight decay, applied to matrices only (not to norm gains)
+ * @param beta1 AdamW first-moment decay
+ * @param beta2 AdamW second-moment decay
+ * @param epsilon AdamW denominator epsilon
+ * @param clipNorm global gradient-norm clipping threshold; 0 switches clipping off
+ * @param maxSteps optimiser steps; 0 means {@code epochs} full passes over the samples
+ * @param epochs passes over the samples, used when {@code maxSteps} is 0
+ * @param validateEvery validate every this many steps (and at the end); 0 validates only at the
+ *     end
+ * @param validationUsers size of the fixed, seeded validation subset (users)
+ * @param validationBeam beam width of the validation beam search
+ * @param patience stop after this many validations without a better NDCG@10; 0 never stops early
+ * @param checkpointEvery write a checkpoint every this many steps (and at the end); 0 only at the
+ *     end
+ */
+public record TrainConfig(
+    int batchSize,
+    float learningRate,
+    int warmupSteps,
+    Decay decay,
+    float minLearningRateRatio,
+    float weightDecay,
+    float beta1,
+    float beta2,
+    float epsilon,
+    float clipNorm,
+    int maxSteps,
+    int epochs,
+    int validateEvery,
+    int validationUsers,
+    int validationBeam,
+    int patience,
+    int checkpointEvery) {
+
+  /** Learning-rate decay after warm-up. */
+  public enum Decay {
+    COSINE,
+    LINEAR,
+    CONSTANT
+  }
+
+  public TrainConfig {
+    Builder.validate(batchSize, learningRate, warmupSteps, decay, minLearningRateRatio,
+        weightDecay, beta1, beta2, epsilon, clipNorm, maxSteps, epochs, validateEvery,
+        validationUsers, validationBeam, patience, checkpointEvery);
+  }
+
+  /** Tests: batch 32, lr 3e-3, 60 steps, validation every 20 steps on 50 users. */
+  public static TrainConfig tiny() {
+    return builder().setBatchSize(32).setLearningRate(3e-3f).optWarmupSteps(10).setMaxSteps(60)
+        .optValidateEvery(20).optValidationUsers(50).optValidationBeam(10).optCheckpointEvery(20)
+        .build();
+  }
+
+  /** The demo: batch 128, lr 1e-3, 3000 steps, validation every 250 steps on 500 users. */
+  public static TrainConfig demo() {
+    return builder().setBatchSize(128).setLearningRate(1e-3f).optWarmupSteps(200)
+        .setMaxSteps(3000).optValidateEvery(250).optValidationUsers(500).optValidationBeam(20)
+        .optPatience(4).optCheckpointEvery(250).build();
+  }
+
+  /**
+   * Amazon Beauty: batch 256, lr 1e-3, 1000 warm-up steps, cosine decay over 30,000 steps,
+   * validation every 1000 steps on 2000 users, patience 5.
+   */
+  public static TrainConfig beauty() {
+    return builder().setBatchSize(256).setLearningRate(1e-3f).optWarmupSteps(1000)
+        .setMaxSteps(30_000).optValidateEvery(1000).optValidationUsers(2000)
+        .optValidationBeam(20).optPatience(5).optCheckpointEvery(1000).build();
+  }
+
+  /** A preset by name: {@code tiny}, {@code demo} or {@code beauty}. */
+  public static TrainConfig preset(String name) {
+    return switch (name) {
+      case "tiny" -> tiny();
+      case "demo" -> demo();
+      case "beauty" -> beauty();
+      default -> throw new IllegalArgumentException(
+          "unknown preset '" + name + "' (expected tiny, demo or beauty)");
+    };
+  }
+
+  /** Optimiser steps of a run over {@code batchesPerEpoch} batches per pass. */
+  public long totalSteps(long batchesPerEpoch) {
+    return maxSteps > 0 ? maxSteps : epochs * batchesPerEpoch;
+  }
+
+  /**
+   * The learning rate of optimiser step {@code step} (1-based) of {@code total}: linear warm-up
+   * to the peak, then the decay down to {@code minLearningRateRatio × peak} at step {@code total}.
+   */
+  public float learningRateAt(long step, long total) {
+    if (warmupSteps > 0 && step <= warmupSteps) {
+      return learningRate * step / warmupSteps;
+    }
+    long span = total - warmupSteps;
+    double progress = span <= 0 ? 1.0 : Math.min(1.0, (double) (step - warmupSteps) / span);
+    double floor = minLearningRateRatio;
+    double factor = switch (decay) {
+      case CONSTANT -> 1.0;
+      case LINEAR -> 1.0 - (1.0 - floor) * progress;
+      case COSINE -> floor + (1.0 - floor) * 0.5 * (1.0 + Math.cos(Math.PI * progress));
+    };
+    return (float) (learningRate * factor);
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.batchSize = batchSize;
+    b.learningRate = learningRate;
+    b.warmupSteps = warmupSteps;
+    b.decay = decay;
+    b.minLearningRateRatio = minLearningRateRatio;
+    b.weightDecay = weightDecay;
+    b.beta1 = beta1;
+    b.beta2 = beta2;
+    b.epsilon = epsilon;
+    b.clipNorm = clipNorm;
+    b.maxSteps = maxSteps;
+    b.epochs = epochs;
+    b.validateEvery = validateEvery;
+    b.validationUsers = validationUsers;
+    b.validationBeam = validationBeam;
+    b.patience = patience;
+    b.checkpointEvery = checkpointEvery;
+    return b;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Required: {@link #setBatchSize}, {@link #setLearningRate}, and {@link #setMaxSteps} or
+   * {@link #setEpochs}. Defaults: no warm-up, cosine decay to 10% of the peak, weight decay 0.01,
+   * betas 0.9 / 0.98, epsilon 1e-8, clipping at norm 1, validation only at the end on 1000 users
+   * with beam 20, no early stopping, checkpoint only at the end.
+   */
+  public static final class Builder {
+    private int batchSize = -1;
+    private float learningRate = -1f;
+    private int warmupSteps;
+    private Decay decay = Decay.COSINE;
+    private float minLearningRateRatio = 0.1f;
+    private float weightDecay = 0.01f;
+    private float beta1 = 0.9f;
+    private float beta2 = 0.98f;
+    private float epsilon = 1e-8f;
+    private float clipNorm = 1f;
+    private int maxSteps;
+    private int epochs;
+    private int validateEvery;
+    private int validationUsers = 1000;
+    private int validationBeam = 20;
+    private int patience;
+    private int checkpointEvery;
+
+    private Builder() {}
+
+    public Builder setBatchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    public Builder setLearningRate(float learningRate) {
+      this.learningRate = learningRate;
+      return this;
+    }
+
+    /** Fixed number of optimiser steps (clears {@link #setEpochs}). */
+    public Builder setMaxSteps(int maxSteps) {
+      this.maxSteps = maxSteps;
+      this.epochs = 0;
+      return this;
+    }
+
+    /** Full passes over the samples (clears {@link #setMaxSteps}). */
+    public Builder setEpochs(int epochs) {
+      this.epochs = epochs;
+      this.maxSteps = 0;
+      return this;
+    }
+
+    public Builder optWarmupSteps(int warmupSteps) {
+      this.warmupSteps = warmupSteps;
+      return this;
+    }
+
+    public Builder optDecay(Decay decay) {
+      this.decay = decay;
+      return this;
+    }
+
+    public Builder optMinLearningRateRatio(float ratio) {
+      this.minLearningRateRatio = ratio;
+      return this;
+    }
+
+    public Builder optWeightDecay(float weightDecay) {
+      this.weightDecay = weightDecay;
+      return this;
+    }
+
+    public Builder optBetas(float beta1, float beta2) {
+      this.beta1 = beta1;
+      this.beta2 = beta2;
+      return this;
+    }
+
+    public Builder optEpsilon(float epsilon) {
+      this.epsilon = epsilon;
+      return this;
+    }
+
+    /** Global gradient-norm clipping; 0 switches it off. */
+    public Builder optClipNorm(float clipNorm) {
+      this.clipNorm = clipNorm;
+      return this;
+    }
+
+    public Builder optValidateEvery(int validateEvery) {
+      this.validateEvery = validateEvery;
+      return this;
+    }
+
+    public Builder optValidationUsers(int validationUsers) {
+      this.validationUsers = validationUsers;
+      return this;
+    }
+
+    public Builder optValidationBeam(int validationBeam) {
+      this.validationBeam = validationBeam;
+      return this;
+    }
+
+    public Builder optPatience(int patience) {
+      this.patience = patience;
+      return this;
+    }
+
+    public Builder optCheckpointEvery(int checkpointEvery) {
+      this.checkpointEvery = checkpointEvery;
+      return this;
+    }
+
+    /** Validates every field and names the bad values. */
+    public TrainConfig build() {
+      return new TrainConfig(batchSize, learningRate, warmupSteps, decay, minLearningRateRatio,
+          weightDecay, beta1, beta2, epsilon, clipNorm, maxSteps, epochs, validateEvery,
+          validationUsers, validationBeam, patience, checkpointEvery);
+    }
+
+    static void validate(int batchSize, float learningRate, int warmupSteps, Decay decay,
+        float minRatio, float weightDecay, float beta1, float beta2, float epsilon,
+        float clipNorm, int maxSteps, int epochs, int validateEvery, int validationUsers,
+        int validationBeam, int patience, int checkpointEvery) {
+      StringBuilder bad = new StringBuilder();
+      if (batchSize < 1) {
+        bad.append("batchSize=").append(batchSize)
+            .append(batchSize == -1 ? " is required; " : " must be >= 1; ");
+      }
+      if (!(learningRate > 0f) || !Float.isFinite(learningRate)) {
+        bad.append("learningRate=").append(learningRate)
+            .append(learningRate == -1f ? " is required; " : " must be > 0; ");
+      }
+      if (warmupSteps < 0) {
+        bad.append("warmupSteps=").append(warmupSteps).append(" must be >= 0; ");
+      }
+      if (decay == null) {
+        bad.append("decay must not be null; ");
+      }
+      if (!(minLearningRateRatio(minRatio))) {
+        bad.append("minLearningRateRatio=").append(minRatio).append(" must be in [0, 1]; ");
+      }
+      if (!(weightDecay >= 0f) || !Float.isFinite(weightDecay)) {
+        bad.append("weightDecay=").append(weightDecay).append(" must be >= 0; ");
+      }
+      if (!(beta1 >= 0f && beta1 < 1f)) {
+        bad.append("beta1=").append(beta1).append(" must be in [0, 1); ");
+      }
+      if (!(beta2 >= 0f && beta2 < 1f)) {
+        bad.append("beta2=").append(beta2).append(" must be in [0, 1); ");
+      }
+      if (!(epsilon > 0f)) {
+        bad.append("epsilon=").append(epsilon).append(" must be > 0; ");
+      }
+      if (!(clipNorm >= 0f) || !Float.isFinite(clipNorm)) {
+        bad.append("clipNorm=").append(clipNorm).append(" must be >= 0 (0 = off); ");
+      }
+      if (maxSteps < 0 || epochs < 0 || (maxSteps == 0) == (epochs == 0)) {
+        bad.append("maxSteps=").append(maxSteps).append(" and epochs=").append(epochs)
+            .append(": exactly one must be set (>= 1); ");
+      }
+      if (validateEvery < 0) {
+        bad.append("validateEvery=").append(validateEvery).append(" must be >= 0; ");
+      }
+      if (validationUsers < 1) {
+        bad.append("validationUsers=").append(validationUsers).append(" must be >= 1; ");
+      }
+      if (validationBeam < 1) {
+        bad.append("validationBeam=").append(validationBeam).append(" must be >= 1; ");
+      }
+      if (patience < 0) {
+        bad.append("patience=").append(patience).append(" must be >= 0; ");
+      }
+      if (checkpointEvery < 0) {
+        bad.append("checkpointEvery=").append(checkpointEvery).append(" must be >= 0; ");
+      }
+      if (bad.length() > 0) {
+        throw new IllegalArgumentException(bad.substring(0, bad.length() - 2));
+      }
+    }
+
+    private static boolean minLearningRateRatio(float r) {
+      return r >= 0f && r <= 1f;
+    }
+  }
+}

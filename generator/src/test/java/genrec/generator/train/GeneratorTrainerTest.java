@@ -1,0 +1,191 @@
+package genrec.generator.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import genrec.generator.data.LeaveOneOutSplit.EvalCase;
+import genrec.quantizer.sid.QuantizerFiles.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GeneratorTrainerTest {
+  private static TrainData data;
+
+  @BeforeAll
+  static void setUp() {
+    TrainFixtures.singleThread();
+    data = TrainFixtures.data();
+  }
+
+  private static GeneratorTrainer.Builder trainer(TrainConfig c, long seed) {
+    return GeneratorTrainer.builder().setModelConfig(TrainFixtures.model()).setTrainConfig(c)
+        .setSeed(seed).optEvalThreads(1);
+  }
+
+  @Test
+  void lossFallsAndTheResultDescribesTheRun(@TempDir Path dir) {
+    TrainConfig c = TrainFixtures.train(40).optValidateEvery(20).build();
+    TrainResult r = trainer(c, 1).optOutputDir(dir).build().train(data);
+    try (GeneratorModel m = r.model()) {
+      assertEquals(40, r.steps());
+      assertEquals(40, r.losses().length);
+      assertEquals("done", r.stopReason());
+      double first = mean(r.losses(), 0, 5);
+      double last = mean(r.losses(), 35, 40);
+      assertTrue(last < first - 0.3, "loss " + first + " -> " + last);
+      assertEquals(2, r.curve().size()); // steps 20 and 40
+      assertEquals(20, r.curve().get(0).step());
+      assertEquals(40, r.curve().get(1).step());
+      assertTrue(r.bestStep() == 20 || r.bestStep() == 40);
+      assertTrue(r.bestValNdcg10() >= 0 && r.bestValRecall10() >= r.bestValNdcg10());
+      assertTrue(r.samplesPerSecond() > 0 && r.seconds() > 0);
+      assertEquals(data.sidFingerprint(), m.sidFingerprint());
+      assertEquals(data.dataFingerprint(), m.dataFingerprint());
+      assertEquals(1, m.seed());
+      for (String f : new String[] {GeneratorTrainer.MODEL_FILE, GeneratorTrainer.MODEL_JSON,
+          GeneratorTrainer.CHECKPOINT_FILE, GeneratorTrainer.CURVE_FILE}) {
+        assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+      }
+      assertNoTempFiles(dir);
+      assertTrue(r.summary().contains("trained 40 steps"), r.summary());
+    }
+  }
+
+  /** Training N steps straight equals k steps, checkpoint, resume for N - k: same bits. */
+  @Test
+  void resumeContinuesExactly(@TempDir Path dir) throws IOException {
+    TrainConfig c = TrainFixtures.train(14).optValidateEvery(4).build();
+    Path straight = dir.resolve("straight");
+    Path split = dir.resolve("split");
+    TrainResult a = trainer(c, 5).optOutputDir(straight).build().train(data);
+    TrainResult b1 = trainer(c, 5).optOutputDir(split).optStopAfterSteps(6).build().train(data);
+    assertEquals(6, b1.steps());
+    assertEquals("stop after 6 steps", b1.stopReason());
+    Path cpFile = split.resolve(GeneratorTrainer.CHECKPOINT_FILE);
+    Checkpoint mid = Checkpoint.read(cpFile);
+    assertEquals(6, mid.step());
+    assertEquals(1, mid.curve().size()); // validated at step 4
+    GeneratorTrainer resumed = GeneratorTrainer.resumeFrom(cpFile).optEvalThreads(1)
+        .optOutputDir(split).build();
+    TrainResult b2 = resumed.resume(data, cpFile);
+    assertEquals(6, b2.firstStep());
+    assertEquals(14, b2.steps());
+    float[] tail = java.util.Arrays.copyOfRange(a.losses(), 6, 14);
+    assertArrayEquals(tail, b2.losses());
+    assertArrayEquals(java.util.Arrays.copyOf(a.losses(), 6), b1.losses());
+    Checkpoint ca = Checkpoint.read(straight.resolve(GeneratorTrainer.CHECKPOINT_FILE));
+    Checkpoint cb = Checkpoint.read(cpFile);
+    assertEquals(ca.step(), cb.step());
+    assertEquals(ca.tensors().keySet(), cb.tensors().keySet());
+    assertTrue(ca.tensors().keySet().stream().anyMatch(k -> k.startsWith("m/")));
+    for (Map.Entry<String, Tensor> e : ca.tensors().entrySet()) {
+      assertArrayEquals(e.getValue().data(), cb.tensors().get(e.getKey()).data(), e.getKey());
+    }
+    assertEquals(a.curve().size(), b2.curve().size());
+    for (int i = 0; i < a.curve().size(); i++) {
+      assertEquals(a.curve().get(i).step(), b2.curve().get(i).step());
+      assertEquals(a.curve().get(i).valNdcg10(), b2.curve().get(i).valNdcg10());
+      assertEquals(a.curve().get(i).valRecall10(), b2.curve().get(i).valRecall10());
+      assertEquals(a.curve().get(i).trainLoss(), b2.curve().get(i).trainLoss(), 1e-9);
+    }
+    assertEquals(a.bestStep(), b2.bestStep());
+    assertEquals(a.model().weights().keySet(), b2.model().weights().keySet());
+    for (Map.Entry<String, Tensor> e : a.model().weights().entrySet()) {
+      assertArrayEquals(e.getValue().data(), b2.model().weights().get(e.getKey()).data());
+    }
+    a.model().close();
+    b1.model().close();
+    b2.model().close();
+    assertNoTempFiles(split);
+  }
+
+  @Test
+  void resumeRefusesAnotherRunOrOtherData(@TempDir Path dir) {
+    TrainConfig c = TrainFixtures.train(4).build();
+    trainer(c, 5).optOutputDir(dir).optStopAfterSteps(2).build().train(data).model().close();
+    Path cp = dir.resolve(GeneratorTrainer.CHECKPOINT_FILE);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> trainer(c, 6).build().resume(data, cp));
+    assertTrue(e.getMessage().contains("seed 5 vs 6"), e.getMessage());
+    int[][] other = data.itemCodes().clone();
+    other[0] = new int[] {other[1][0], other[1][1], other[1][2], (other[1][3] + 1) % 16};
+    TrainData changed = new TrainData(data.sequences(), data.validation(), other);
+    e = assertThrows(IllegalArgumentException.class,
+        () -> trainer(c, 5).build().resume(changed, cp));
+    assertTrue(e.getMessage().contains("different semantic IDs"), e.getMessage());
+  }
+
+  @Test
+  void earlyStoppingAfterPatienceValidationsWithoutGain() {
+    // a vanishing learning rate leaves the metrics unchanged, so no validation improves
+    TrainConfig c = TrainFixtures.train(30).setLearningRate(1e-12f).optValidateEvery(2)
+        .optPatience(2).build();
+    TrainResult r = trainer(c, 3).build().train(data);
+    r.model().close();
+    assertEquals("early stopping", r.stopReason());
+    assertEquals(6, r.steps()); // best at 2, no gain at 4 and 6
+    assertEquals(2, r.bestStep());
+    assertEquals(3, r.curve().size());
+  }
+
+  @Test
+  void validationSubsetIsFixedBySeed() {
+    TrainConfig c = TrainFixtures.train(4).optValidationUsers(10).build();
+    List<EvalCase> s1 = trainer(c, 1).build().validationSubset(data.validation());
+    List<EvalCase> s1b = trainer(c, 1).build().validationSubset(data.validation());
+    List<EvalCase> s2 = trainer(c, 2).build().validationSubset(data.validation());
+    assertEquals(10, s1.size());
+    assertEquals(s1.stream().map(EvalCase::user).toList(),
+        s1b.stream().map(EvalCase::user).toList());
+    assertNotEquals(s1.stream().map(EvalCase::user).toList(),
+        s2.stream().map(EvalCase::user).toList());
+  }
+
+  @Test
+  void builderRequiresSeedAndConfigs() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> GeneratorTrainer.builder().setModelConfig(TrainFixtures.model())
+            .setTrainConfig(TrainFixtures.train(4).build()).build());
+    assertTrue(e.getMessage().contains("seed is required"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> GeneratorTrainer.builder().setSeed(1)
+        .setTrainConfig(TrainFixtures.train(4).build()).build());
+  }
+
+  @Test
+  void codesOutsideTheModelsCodebookAreRefused() {
+    int[][] codes = data.itemCodes().clone();
+    codes[3] = new int[] {0, 0, 0, 99};
+    TrainData bad = new TrainData(data.sequences(), data.validation(), codes);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> trainer(TrainFixtures.train(4).build(), 1).build().train(bad));
+    assertTrue(e.getMessage().contains("item 3 has code 99"), e.getMessage());
+  }
+
+  private static double mean(float[] v, int from, int to) {
+    double s = 0;
+    for (int i = from; i < to; i++) {
+      s += v[i];
+    }
+    return s / (to - from);
+  }
+
+  static void assertNoTempFiles(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      List<String> tmp = files.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".tmp")).toList();
+      assertEquals(List.of(), tmp);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package genrec.generator.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class TrainConfigTest {
+
+  @Test
+  void presetsAreValidAndNamed() {
+    for (String name : new String[] {"tiny", "demo", "beauty"}) {
+      TrainConfig c = TrainConfig.preset(name);
+      assertTrue(c.maxSteps() > 0, name);
+      assertEquals(c, c.toBuilder().build(), name);
+    }
+    assertThrows(IllegalArgumentException.class, () -> TrainConfig.preset("huge"));
+  }
+
+  @Test
+  void buildNamesTheBadValues() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TrainConfig.builder().setBatchSize(0).setLearningRate(-1f).build());
+    assertTrue(e.getMessage().contains("batchSize=0 must be >= 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("learningRate=-1.0 is required"), e.getMessage());
+    assertTrue(e.getMessage().contains("exactly one must be set"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> TrainConfig.tiny().toBuilder().optBetas(0.9f, 1f).optClipNorm(-1f).build());
+    assertTrue(e.getMessage().contains("beta2=1.0"), e.getMessage());
+    assertTrue(e.getMessage().contains("clipNorm=-1.0"), e.getMessage());
+  }
+
+  @Test
+  void warmUpThenCosineOrLinearDecay() {
+    TrainConfig c = TrainConfig.builder().setBatchSize(8).setLearningRate(1f).setMaxSteps(110)
+        .optWarmupSteps(10).optMinLearningRateRatio(0.1f).build();
+    assertEquals(0.1f, c.learningRateAt(1, 110), 1e-6);
+    assertEquals(1f, c.learningRateAt(10, 110), 1e-6);
+    assertEquals(0.55f, c.learningRateAt(60, 110), 1e-6); // cosine half way: 0.1 + 0.9 * 0.5
+    assertEquals(0.1f, c.learningRateAt(110, 110), 1e-6);
+    TrainConfig lin = c.toBuilder().optDecay(TrainConfig.Decay.LINEAR).build();
+    assertEquals(0.775f, lin.learningRateAt(35, 110), 1e-6); // 1 - 0.9 * 0.25
+    TrainConfig flat = c.toBuilder().optDecay(TrainConfig.Decay.CONSTANT).build();
+    assertEquals(1f, flat.learningRateAt(100, 110), 1e-6);
+    TrainConfig ep = c.toBuilder().setEpochs(3).build();
+    assertEquals(30, ep.totalSteps(10));
+  }
+}

@@ -1,0 +1,165 @@
+package genrec.serving.cli;
+
+import genrec.generator.data.Dataset;
+import genrec.generator.data.LeaveOneOutSplit;
+import genrec.generator.model.GeneratorConfig;
+import genrec.generator.train.GeneratorModel;
+import genrec.generator.train.GeneratorTrainer;
+import genrec.generator.train.TrainConfig;
+import genrec.generator.train.TrainData;
+import genrec.generator.train.TrainResult;
+import genrec.quantizer.catalog.Catalog;
+import genrec.quantizer.io.DataFormatException;
+import genrec.quantizer.sid.SemanticIdTable;
+import genrec.quantizer.sid.SidArtifacts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code genrec train}: trains the generator on the semantic IDs of {@code genrec quantize}. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train the generator (TIGER recipe) on RUN/quantizer/sid.tsv: every prefix of "
+        + "each training sequence predicts the next item's semantic ID. Writes RUN/generator/: "
+        + "model.bin (best by validation NDCG@10), model.json, checkpoint.bin, learning-curve.csv. "
+        + "Ctrl-C writes a checkpoint; --resume continues it exactly.")
+final class TrainCommand implements Callable<Integer> {
+  enum Layout { tiger, compact }
+
+  @Mixin DataCommand.DataOptions data;
+
+  @Mixin RunDir run;
+
+  @Option(names = "--layout", description = "Encoder layout: tiger (one position per code) or "
+      + "compact (one position per item) (default: ${DEFAULT-VALUE}).", defaultValue = "tiger")
+  Layout layout;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Training seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--max-minutes", paramLabel = "M",
+      description = "Stop after M minutes of wall time (validate, checkpoint, write the model).")
+  Double maxMinutes;
+
+  @Option(names = "--steps", description = "Optimiser steps (default: the preset's).")
+  Integer steps;
+
+  @Option(names = "--resume", description = "Continue RUN/generator/checkpoint.bin (its configs "
+      + "and seed are used; --layout, --seed and --steps are ignored).")
+  boolean resume;
+
+  @Option(names = "--threads", description = "Validation threads (default: all processors).")
+  Integer threads;
+
+  @Override
+  public Integer call() {
+    Dataset d = data.load();
+    Path runDir = run.dir(d);
+    int[][] codes = itemCodes(d, runDir, data.data);
+    TrainData td = TrainData.of(LeaveOneOutSplit.of(d), codes);
+    Path out = runDir.resolve("generator");
+    Path checkpoint = out.resolve(GeneratorTrainer.CHECKPOINT_FILE);
+    GeneratorTrainer.Builder b;
+    if (resume) {
+      if (!Files.isRegularFile(checkpoint)) {
+        throw new IllegalArgumentException("nothing to resume: " + checkpoint + " does not exist");
+      }
+      b = GeneratorTrainer.resumeFrom(checkpoint);
+    } else {
+      String preset = QuantizeCommand.presetBase(data.preset);
+      // the quantizer's codebook, or more if a dedup code goes beyond it
+      int k = Math.max(codeRange(codes),
+          SidArtifacts.loadTable(runDir.resolve("quantizer")).codebookSize());
+      GeneratorConfig mc = modelConfig(preset, layout, data.preset().data().historyWindow(), k);
+      TrainConfig tc = TrainConfig.preset(preset);
+      if (steps != null) {
+        tc = tc.toBuilder().setMaxSteps(steps).build();
+      }
+      b = GeneratorTrainer.builder().setModelConfig(mc).setTrainConfig(tc).setSeed(seed);
+    }
+    b.optOutputDir(out).optProgress(true).optShutdownHook(true)
+        .optEvalThreads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+    if (maxMinutes != null) {
+      if (!(maxMinutes > 0)) {
+        throw new IllegalArgumentException("--max-minutes=" + maxMinutes + " must be > 0");
+      }
+      b.optMaxSeconds(maxMinutes * 60);
+    }
+    GeneratorTrainer trainer = b.build();
+    GeneratorConfig mc = trainer.modelConfig();
+    System.out.printf(Locale.ROOT,
+        "%s: %,d users, %,d items; generator %d+%d layers, D=%d, %s layout, codebook %d; "
+            + "batch %d, lr %.1e, %d steps, seed %d%s%n",
+        d.name(), d.users().size(), d.catalog().size(), mc.encoderLayers(), mc.decoderLayers(),
+        mc.dModel(), mc.layout().name().toLowerCase(Locale.ROOT), mc.codebookSize(),
+        trainer.trainConfig().batchSize(), trainer.trainConfig().learningRate(),
+        trainer.trainConfig().maxSteps(), trainer.seed(), resume ? " (resumed)" : "");
+    TrainResult r = resume ? trainer.resume(td, checkpoint) : trainer.train(td);
+    try (GeneratorModel m = r.model()) {
+      System.out.print(r.summary());
+      System.out.println("wrote " + out + " (" + GeneratorTrainer.MODEL_FILE + ", "
+          + GeneratorTrainer.MODEL_JSON + ", " + GeneratorTrainer.CHECKPOINT_FILE + ", "
+          + GeneratorTrainer.CURVE_FILE + ")");
+    }
+    return 0;
+  }
+
+  /**
+   * The generator's network for a preset: {@code tiny} → {@link GeneratorConfig#tiny()}, {@code
+   * demo} → 2+2 layers of width 64, {@code beauty} → {@link GeneratorConfig#tiger()}. User tokens
+   * are off: the evaluation harness passes no user id, so they could not be used at test time.
+   */
+  static GeneratorConfig modelConfig(String preset, Layout layout, int window, int codebookSize) {
+    GeneratorConfig base = switch (preset) {
+      case "tiny" -> GeneratorConfig.tiny();
+      case "demo" -> GeneratorConfig.builder().setLayers(2, 2).setDModel(64).setHeads(4)
+          .setMlpDim(256).build();
+      default -> GeneratorConfig.tiger();
+    };
+    return base.toBuilder().optUserBuckets(0).optHistoryWindow(window)
+        .optCodebookSize(codebookSize)
+        .optLayout(layout == Layout.compact ? GeneratorConfig.Layout.COMPACT
+            : GeneratorConfig.Layout.TIGER)
+        .build();
+  }
+
+  /** 1 + the largest code: the codebook size the generator needs. */
+  static int codeRange(int[][] codes) {
+    int max = 0;
+    for (int[] c : codes) {
+      for (int v : c) {
+        max = Math.max(max, v);
+      }
+    }
+    return max + 1;
+  }
+
+  /**
+   * Every catalogue item's semantic ID from {@code RUN/quantizer/sid.tsv}, in catalogue order.
+   *
+   * @throws IllegalArgumentException if the table is missing (run {@code genrec quantize})
+   */
+  static int[][] itemCodes(Dataset d, Path runDir, Path dataArg) {
+    Path qdir = runDir.resolve("quantizer");
+    Path file = qdir.resolve(SidArtifacts.TABLE_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no semantic IDs at " + file + ": run 'genrec quantize "
+          + "--data " + dataArg + (runDir.equals(Path.of("runs", d.name())) ? "" : " --run " + runDir)
+          + "' first");
+    }
+    SemanticIdTable table = SidArtifacts.loadTable(qdir);
+    Catalog c = d.catalog();
+    int[][] codes = new int[c.size()][];
+    for (int i = 0; i < c.size(); i++) {
+      codes[i] = table.codes(c.get(i).id());
+      if (codes[i] == null) {
+        throw new DataFormatException(file, 0, "item_id", "catalogue item '" + c.get(i).id()
+            + "' has no semantic ID (run 'genrec quantize' again, or 'genrec quantize assign')");
+      }
+    }
+    return codes;
+  }
+}
