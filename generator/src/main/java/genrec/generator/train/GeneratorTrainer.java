@@ -198,6 +198,7 @@ public final class GeneratorTrainer {
     }
     float[] losses = new float[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, total))];
     int sessionSteps = 0;
+    long stepNanos = 0;
     String reason = "done";
     long firstStep;
     GeneratorModel model;
@@ -270,8 +271,10 @@ public final class GeneratorTrainer {
               users[i - from] = sampleSeq[perm[i]];
             }
           }
+          long ts = System.nanoTime();
           float loss = step(engine, net, ps, opt, hist, users, targets, data.itemCodes(),
               st.step, total);
+          stepNanos += System.nanoTime() - ts;
           st.step++;
           lastLoss[0] = loss;
           losses[sessionSteps++] = loss;
@@ -334,7 +337,7 @@ public final class GeneratorTrainer {
     return new TrainResult(model, st.step, (double) st.step * config.batchSize() / n,
         st.elapsedBefore + sessionSeconds, st.bestStep, st.bestNdcg, st.bestRecall, st.curve,
         Arrays.copyOf(losses, sessionSteps), firstStep,
-        sessionSeconds > 0 ? sessionSteps * (double) config.batchSize() / sessionSeconds : 0,
+        stepNanos > 0 ? sessionSteps * (double) config.batchSize() / (stepNanos / 1e9) : 0,
         reason);
   }
 
