@@ -70,6 +70,45 @@ public final class DecoderLayer extends AbstractBlock {
     return x.add(drop(feedForward.apply(ps, h, training), training)); // (B, T, D)
   }
 
+  /**
+   * Full pass of P decoder rows per user against a shared memory: self-attention within each row
+   * as in {@link #apply}; cross-attention with the user's keys and values computed once, all
+   * P·T queries of a user attending together under {@code crossBias}.
+   *
+   * @param x {@code (B·P, T, D)}, rows user-major
+   * @param memory {@code (B, S, D)}
+   * @param causalBias {@code (1, 1, T, T)}
+   * @param crossBias {@code (B, 1, P·T, S)}
+   * @return {@code (B·P, T, D)}
+   */
+  public NDArray applyGrouped(ParameterStore ps, NDArray x, NDArray memory, NDArray causalBias,
+      NDArray crossBias, boolean training) {
+    Shape xs = x.getShape();
+    long b = memory.getShape().get(0);
+    long p = xs.get(0) / b;
+    long t = xs.get(1);
+    NDArray h = norm1.norm(ps, x, training); // (B·P, T, D)
+    NDArray q = selfAttention.queries(ps, h, training); // (B·P, H, T, Dh)
+    NDArray[] kv = selfAttention.keysValues(ps, h, training); // 2 × (B·P, H, T, Dh)
+    NDArray ctx = MultiHeadAttention.attend(q, kv[0], kv[1], causalBias); // (B·P, H, T, Dh)
+    x = x.add(drop(selfAttention.project(ps, ctx, training), training)); // (B·P, T, D)
+    h = norm2.norm(ps, x, training); // (B·P, T, D)
+    q = crossAttention.queries(ps, h, training); // (B·P, H, T, Dh)
+    long heads = q.getShape().get(1);
+    long dh = q.getShape().get(3);
+    NDArray grouped = q.reshape(b, p, heads, t, dh) // (B, P, H, T, Dh)
+        .transpose(0, 2, 1, 3, 4) // (B, H, P, T, Dh)
+        .reshape(b, heads, p * t, dh); // (B, H, P·T, Dh)
+    kv = crossAttention.keysValues(ps, memory, training); // 2 × (B, H, S, Dh)
+    ctx = MultiHeadAttention.attend(grouped, kv[0], kv[1], crossBias); // (B, H, P·T, Dh)
+    ctx = ctx.reshape(b, heads, p, t, dh) // (B, H, P, T, Dh)
+        .transpose(0, 2, 1, 3, 4) // (B, P, H, T, Dh)
+        .reshape(b * p, heads, t, dh); // (B·P, H, T, Dh)
+    x = x.add(drop(crossAttention.project(ps, ctx, training), training)); // (B·P, T, D)
+    h = norm3.norm(ps, x, training); // (B·P, T, D)
+    return x.add(drop(feedForward.apply(ps, h, training), training)); // (B·P, T, D)
+  }
+
   /** Cross-attention keys and values of {@code memory (U, S, D)}: 2 × {@code (U, H, S, Dh)}. */
   public NDArray[] crossKeysValues(ParameterStore ps, NDArray memory) {
     return crossAttention.keysValues(ps, memory, false); // 2 × (U, H, S, Dh)

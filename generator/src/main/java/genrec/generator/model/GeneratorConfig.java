@@ -17,6 +17,8 @@ package genrec.generator.model;
  * @param layout how history items become encoder positions
  * @param userBuckets hashed user-token buckets; 0 switches user tokens off
  * @param normEps epsilon of the RMS norms
+ * @param causalEncoder whether encoder position i attends only to positions ≤ i (needed by the
+ *     sequence-parallel training layout, which trains every prefix of a sequence in one pass)
  */
 public record GeneratorConfig(
     int encoderLayers,
@@ -31,7 +33,8 @@ public record GeneratorConfig(
     int historyWindow,
     Layout layout,
     int userBuckets,
-    float normEps) {
+    float normEps,
+    boolean causalEncoder) {
 
   /** How a history of items becomes encoder positions. */
   public enum Layout {
@@ -45,6 +48,14 @@ public record GeneratorConfig(
   public GeneratorConfig {
     Builder.validate(encoderLayers, decoderLayers, dModel, heads, headDim, mlpDim, dropout, levels,
         codebookSize, historyWindow, layout, userBuckets, normEps);
+  }
+
+  /** As the canonical constructor with a bidirectional encoder. */
+  public GeneratorConfig(int encoderLayers, int decoderLayers, int dModel, int heads, int headDim,
+      int mlpDim, float dropout, int levels, int codebookSize, int historyWindow, Layout layout,
+      int userBuckets, float normEps) {
+    this(encoderLayers, decoderLayers, dModel, heads, headDim, mlpDim, dropout, levels,
+        codebookSize, historyWindow, layout, userBuckets, normEps, false);
   }
 
   /** The test preset: 2+2 layers, D=32, 2 heads × 16, MLP 64, no user tokens. */
@@ -115,6 +126,7 @@ public record GeneratorConfig(
     b.layout = layout;
     b.userBuckets = userBuckets;
     b.normEps = normEps;
+    b.causalEncoder = causalEncoder;
     return b;
   }
 
@@ -141,6 +153,7 @@ public record GeneratorConfig(
     private Layout layout = Layout.TIGER;
     private int userBuckets = 2000;
     private float normEps = 1e-6f;
+    private boolean causalEncoder;
 
     private Builder() {}
 
@@ -207,6 +220,12 @@ public record GeneratorConfig(
       return this;
     }
 
+    /** Causal encoder self-attention (default false: bidirectional, as in TIGER). */
+    public Builder optCausalEncoder(boolean causalEncoder) {
+      this.causalEncoder = causalEncoder;
+      return this;
+    }
+
     /** Validates every field and names the bad value. */
     public GeneratorConfig build() {
       int hd = headDim;
@@ -219,7 +238,7 @@ public record GeneratorConfig(
         hd = dModel / heads;
       }
       return new GeneratorConfig(encoderLayers, decoderLayers, dModel, heads, hd, mlpDim, dropout,
-          levels, codebookSize, historyWindow, layout, userBuckets, normEps);
+          levels, codebookSize, historyWindow, layout, userBuckets, normEps, causalEncoder);
     }
 
     static void validate(int encoderLayers, int decoderLayers, int dModel, int heads, int headDim,

@@ -74,6 +74,33 @@ public final class SidDecoder extends AbstractBlock {
   }
 
   /**
+   * Full causal pass of P decoder rows per user against a shared memory (sequence-parallel
+   * training; see {@link SidTransformer#decodeGrouped}).
+   *
+   * @param embedded {@code (B·P, T, D)}, rows user-major
+   * @param memory {@code (B, S, D)}
+   * @param crossBias {@code (B, 1, P·T, S)}
+   * @return hidden states {@code (B·P, T, D)}
+   */
+  public NDArray applyGrouped(ParameterStore ps, NDArray embedded, NDArray memory,
+      NDArray crossBias, boolean training) {
+    int t = (int) embedded.getShape().get(1);
+    if (t > maxSteps) {
+      throw new IllegalArgumentException("T=" + t + " decoder steps, at most " + maxSteps);
+    }
+    NDManager m = embedded.getManager();
+    NDArray x = embedded.add(positions.lookup(ps, m.arange(t), training)); // (B·P, T, D)
+    if (training && dropout > 0f) {
+      x = Dropout.dropout(x, dropout, true).head(); // (B·P, T, D)
+    }
+    NDArray causal = causalBias(m, t); // (1, 1, T, T)
+    for (DecoderLayer layer : layers) {
+      x = layer.applyGrouped(ps, x, memory, causal, crossBias, training); // (B·P, T, D)
+    }
+    return finalNorm.norm(ps, x, training); // (B·P, T, D)
+  }
+
+  /**
    * One incremental step (inference).
    *
    * @param embedded this step's embedded tokens {@code (N, 1, D)}
@@ -99,7 +126,7 @@ public final class SidDecoder extends AbstractBlock {
   }
 
   /** Additive causal mask {@code (1, 1, T, T)}: 0 on and below the diagonal, masked above. */
-  static NDArray causalBias(NDManager m, int t) {
+  public static NDArray causalBias(NDManager m, int t) {
     float[] b = new float[t * t];
     for (int i = 0; i < t; i++) {
       for (int j = i + 1; j < t; j++) {

@@ -129,8 +129,38 @@ public final class SidTransformer extends AbstractBlock {
         .toType(DataType.FLOAT32, false); // (B, S)
     NDArray bias = padPos.mul(MultiHeadAttention.MASKED) // (B, S)
         .reshape(s.get(0), 1, 1, s.get(1)); // (B, 1, 1, S)
-    NDArray memory = encoder.apply(ps, x, bias, training); // (B, S, D)
+    NDArray encBias = bias; // (B, 1, 1, S)
+    if (config.causalEncoder()) {
+      encBias = bias.add(SidDecoder.causalBias(encTokens.getManager(),
+          (int) s.get(1))); // (B, 1, S, S)
+    }
+    NDArray memory = encoder.apply(ps, x, encBias, training); // (B, S, D)
     return new EncoderOutput(memory, bias);
+  }
+
+  /**
+   * Teacher-forced decoding of P targets per user against one shared memory (the
+   * sequence-parallel layout): decoder row {@code b·P + p} cross-attends to user b's memory
+   * through its own key bias, so each target sees only the encoder positions of its own prefix.
+   * Cross-attention keys and values are computed once per user.
+   *
+   * @param decTokens {@code (B·P, T)} int32, rows user-major
+   * @param memory {@code (B, S, D)} from {@link #encode}
+   * @param crossBias additive {@code (B, 1, P·T, S)}: row {@code p·T + t} masks the keys target p
+   *     must not see
+   * @return logits {@code (B·P, T, K)}
+   */
+  public NDArray decodeGrouped(ParameterStore ps, NDArray decTokens, NDArray memory,
+      NDArray crossBias, boolean training) {
+    NDArray emb = tokens.lookup(ps, decTokens, training); // (B·P, T, D)
+    NDArray hidden = decoder.applyGrouped(ps, emb, memory, crossBias, training); // (B·P, T, D)
+    int t = (int) hidden.getShape().get(1);
+    NDList perStep = new NDList(t);
+    for (int i = 0; i < t; i++) {
+      NDArray h = hidden.get(new NDIndex(":, {}", i)); // (B·P, D)
+      perStep.add(heads.get(i).forward(ps, new NDList(h), training).head()); // (B·P, K)
+    }
+    return NDArrays.stack(perStep, 1); // (B·P, T, K)
   }
 
   /** Full teacher-forced decoder pass: ids {@code (B, T)} → logits {@code (B, T, K)}. */

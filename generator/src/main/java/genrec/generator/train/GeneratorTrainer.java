@@ -157,22 +157,30 @@ public final class GeneratorTrainer {
     String dataFp = data.dataFingerprint();
     String sidFp = data.sidFingerprint();
     long t0 = System.nanoTime();
-    // samples: (sequence, position) for every position >= 1
-    int n = 0;
-    for (int[] s : data.sequences()) {
-      n += Math.max(0, s.length - 1);
+    boolean sequence = config.samples() == TrainConfig.Samples.SEQUENCE;
+    if (sequence) {
+      SequenceBatch.requireSupported(modelConfig);
     }
+    int window = modelConfig.historyWindow();
+    // per prefix: (sequence, position t >= 1) = history before t → item t;
+    // sequence-parallel: chunks (sequence, start, end) = inputs [start, end) → items start+1..end,
+    // cut from the end of each sequence in pieces of at most 'window' inputs
+    List<int[]> samples = new ArrayList<>();
+    for (int u = 0; u < data.sequences().size(); u++) {
+      int len = data.sequences().get(u).length;
+      if (sequence) {
+        for (int e = len - 1; e >= 1; e = Math.max(0, e - window)) {
+          samples.add(new int[] {u, Math.max(0, e - window), e});
+        }
+      } else {
+        for (int t = 1; t < len; t++) {
+          samples.add(new int[] {u, Math.max(0, t - window), t});
+        }
+      }
+    }
+    int n = samples.size();
     if (n == 0) {
       throw new IllegalArgumentException("no training samples: every sequence is shorter than 2");
-    }
-    int[] sampleSeq = new int[n];
-    int[] samplePos = new int[n];
-    int k = 0;
-    for (int u = 0; u < data.sequences().size(); u++) {
-      for (int t = 1; t < data.sequences().get(u).length; t++) {
-        sampleSeq[k] = u;
-        samplePos[k++] = t;
-      }
     }
     long batchesPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
     long total = config.totalSteps(batchesPerEpoch);
@@ -198,6 +206,8 @@ public final class GeneratorTrainer {
     }
     float[] losses = new float[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, total))];
     int sessionSteps = 0;
+    long sessionSamples = 0;
+    long stepNanos = 0;
     String reason = "done";
     long firstStep;
     GeneratorModel model;
@@ -258,20 +268,26 @@ public final class GeneratorTrainer {
           int from = b * config.batchSize();
           int to = Math.min(n, from + config.batchSize());
           int[][] hist = new int[to - from][];
-          int[][] targets = new int[to - from][];
+          int[][] next = new int[to - from][];
           long[] users = modelConfig.userTokens() ? new long[to - from] : null;
           for (int i = from; i < to; i++) {
-            int[] seq = data.sequences().get(sampleSeq[perm[i]]);
-            int pos = samplePos[perm[i]];
-            hist[i - from] = Arrays.copyOfRange(seq,
-                Math.max(0, pos - modelConfig.historyWindow()), pos);
-            targets[i - from] = data.itemCodes()[seq[pos]];
+            int[] smp = samples.get(perm[i]);
+            int[] seq = data.sequences().get(smp[0]);
+            hist[i - from] = Arrays.copyOfRange(seq, smp[1], smp[2]);
+            next[i - from] = sequence ? Arrays.copyOfRange(seq, smp[1] + 1, smp[2] + 1)
+                : new int[] {seq[smp[2]]};
+            sessionSamples += next[i - from].length;
             if (users != null) {
-              users[i - from] = sampleSeq[perm[i]];
+              users[i - from] = smp[0];
             }
           }
-          float loss = step(engine, net, ps, opt, hist, users, targets, data.itemCodes(),
-              st.step, total);
+          int[][] codes = data.itemCodes();
+          BatchLoss batchLoss = sequence
+              ? bm -> SequenceBatch.of(net, bm, hist, next, users, codes).loss(net, ps, true)
+              : bm -> prefixLoss(net, ps, bm, hist, next, users, codes);
+          long ts = System.nanoTime();
+          float loss = step(engine, ps, opt, batchLoss, st.step, total);
+          stepNanos += System.nanoTime() - ts;
           st.step++;
           lastLoss[0] = loss;
           losses[sessionSteps++] = loss;
@@ -334,23 +350,39 @@ public final class GeneratorTrainer {
     return new TrainResult(model, st.step, (double) st.step * config.batchSize() / n,
         st.elapsedBefore + sessionSeconds, st.bestStep, st.bestNdcg, st.bestRecall, st.curve,
         Arrays.copyOf(losses, sessionSteps), firstStep,
-        sessionSeconds > 0 ? sessionSteps * (double) config.batchSize() / sessionSeconds : 0,
+        stepNanos > 0 ? sessionSamples / (stepNanos / 1e9) : 0,
         reason);
   }
 
-  /** One optimiser step on a batch; returns the batch loss. Legend in the package docs. */
-  private float step(Engine engine, SidTransformer net, ParameterStore ps, AdamW opt,
-      int[][] hist, long[] users, int[][] targets, int[][] codes, long step, long total) {
+  /** The training loss of one batch, built in the batch's manager. */
+  @FunctionalInterface
+  private interface BatchLoss {
+    NDArray loss(NDManager batchManager);
+  }
+
+  /** Per-prefix layout: one history → one next item per row. Legend in the package docs. */
+  private static NDArray prefixLoss(SidTransformer net, ParameterStore ps, NDManager bm,
+      int[][] hist, int[][] next, long[] users, int[][] codes) {
+    int[][] targets = new int[next.length][];
+    for (int i = 0; i < next.length; i++) {
+      targets[i] = codes[next[i][0]];
+    }
+    NDArray enc = net.encoderTokens(bm, hist, users, codes); // (B, S, G)
+    NDArray dec = net.decoderTokens(bm, targets); // (B, T)
+    NDArray tgt = net.targetCodes(bm, targets); // (B, T)
+    NDArray logits = net.forward(ps, new NDList(enc, dec), true).head(); // (B, T, K)
+    return SidLoss.crossEntropy(logits, tgt); // ()
+  }
+
+  /** One optimiser step on a batch; returns the batch loss. */
+  private float step(Engine engine, ParameterStore ps, AdamW opt, BatchLoss batchLoss,
+      long step, long total) {
     try (NDManager bm = ps.getManager().newSubManager();
         NDScope scope = new NDScope()) {
       engine.setRandomSeed(stepSeed(seed, step));
-      NDArray enc = net.encoderTokens(bm, hist, users, codes); // (B, S, G)
-      NDArray dec = net.decoderTokens(bm, targets); // (B, T)
-      NDArray tgt = net.targetCodes(bm, targets); // (B, T)
       float loss;
       try (GradientCollector gc = engine.newGradientCollector()) {
-        NDArray logits = net.forward(ps, new NDList(enc, dec), true).head(); // (B, T, K)
-        NDArray l = SidLoss.crossEntropy(logits, tgt); // ()
+        NDArray l = batchLoss.loss(bm); // ()
         gc.backward(l);
         loss = l.getFloat();
       }

@@ -23,6 +23,7 @@ package genrec.generator.train;
  * @param patience stop after this many validations without a better NDCG@10; 0 never stops early
  * @param checkpointEvery write a checkpoint every this many steps (and at the end); 0 only at the
  *     end
+ * @param samples how training samples are laid out (per prefix, or sequence-parallel)
  */
 public record TrainConfig(
     int batchSize,
@@ -41,7 +42,23 @@ public record TrainConfig(
     int validationUsers,
     int validationBeam,
     int patience,
-    int checkpointEvery) {
+    int checkpointEvery,
+    Samples samples) {
+
+  /** How the training data becomes batches. */
+  public enum Samples {
+    /**
+     * TIGER: every prefix of every training sequence is one sample (history → next item); a
+     * batch holds {@code batchSize} prefixes.
+     */
+    PER_PREFIX,
+    /**
+     * One pass per chunk of up to {@code historyWindow} items of a user's sequence trains every
+     * prefix in it at once (causal COMPACT encoder; see {@code SequenceBatch}); a batch holds
+     * {@code batchSize} chunks.
+     */
+    SEQUENCE
+  }
 
   /** Learning-rate decay after warm-up. */
   public enum Decay {
@@ -53,7 +70,7 @@ public record TrainConfig(
   public TrainConfig {
     Builder.validate(batchSize, learningRate, warmupSteps, decay, minLearningRateRatio,
         weightDecay, beta1, beta2, epsilon, clipNorm, maxSteps, epochs, validateEvery,
-        validationUsers, validationBeam, patience, checkpointEvery);
+        validationUsers, validationBeam, patience, checkpointEvery, samples);
   }
 
   /** Tests: batch 32, lr 3e-3, 60 steps, validation every 20 steps on 50 users. */
@@ -134,6 +151,7 @@ public record TrainConfig(
     b.validationBeam = validationBeam;
     b.patience = patience;
     b.checkpointEvery = checkpointEvery;
+    b.samples = samples;
     return b;
   }
 
@@ -165,6 +183,7 @@ public record TrainConfig(
     private int validationBeam = 20;
     private int patience;
     private int checkpointEvery;
+    private Samples samples = Samples.PER_PREFIX;
 
     private Builder() {}
 
@@ -254,17 +273,23 @@ public record TrainConfig(
       return this;
     }
 
+    /** Sample layout (default {@link Samples#PER_PREFIX}). */
+    public Builder optSamples(Samples samples) {
+      this.samples = samples;
+      return this;
+    }
+
     /** Validates every field and names the bad values. */
     public TrainConfig build() {
       return new TrainConfig(batchSize, learningRate, warmupSteps, decay, minLearningRateRatio,
           weightDecay, beta1, beta2, epsilon, clipNorm, maxSteps, epochs, validateEvery,
-          validationUsers, validationBeam, patience, checkpointEvery);
+          validationUsers, validationBeam, patience, checkpointEvery, samples);
     }
 
     static void validate(int batchSize, float learningRate, int warmupSteps, Decay decay,
         float minRatio, float weightDecay, float beta1, float beta2, float epsilon,
         float clipNorm, int maxSteps, int epochs, int validateEvery, int validationUsers,
-        int validationBeam, int patience, int checkpointEvery) {
+        int validationBeam, int patience, int checkpointEvery, Samples samples) {
       StringBuilder bad = new StringBuilder();
       if (batchSize < 1) {
         bad.append("batchSize=").append(batchSize)
@@ -316,6 +341,9 @@ public record TrainConfig(
       }
       if (checkpointEvery < 0) {
         bad.append("checkpointEvery=").append(checkpointEvery).append(" must be >= 0; ");
+      }
+      if (samples == null) {
+        bad.append("samples must not be null; ");
       }
       if (bad.length() > 0) {
         throw new IllegalArgumentException(bad.substring(0, bad.length() - 2));

@@ -17,7 +17,8 @@ import java.util.Locale;
  * @param curve one point per validation, in order
  * @param losses the training loss of every step of this session, in order
  * @param firstStep the global step before this session's first step (0, or the resumed step)
- * @param samplesPerSecond training samples per second in this session
+ * @param samplesPerSecond training samples per second of optimiser steps in this session
+ *     (validation and file writes not counted)
  * @param stopReason why training stopped: "done", "early stopping", "time limit", "interrupted",
  *     or "stop after N steps"
  */

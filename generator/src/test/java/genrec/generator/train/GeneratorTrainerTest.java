@@ -110,6 +110,32 @@ class GeneratorTrainerTest {
   }
 
   @Test
+  void sequenceParallelLayoutTrainsAndResumesExactly(@TempDir Path dir) {
+    TrainConfig c = TrainFixtures.train(30).setBatchSize(8).optValidateEvery(15)
+        .optSamples(TrainConfig.Samples.SEQUENCE).build();
+    GeneratorTrainer.Builder b = GeneratorTrainer.builder()
+        .setModelConfig(SequenceParallelTest.causalCompact()).setTrainConfig(c).setSeed(4)
+        .optEvalThreads(1);
+    TrainResult a = b.build().train(data);
+    a.model().close();
+    assertEquals("done", a.stopReason());
+    assertTrue(mean(a.losses(), 25, 30) < mean(a.losses(), 0, 5) - 0.3,
+        java.util.Arrays.toString(a.losses()));
+    assertEquals(2, a.curve().size());
+    TrainResult b1 = b.optOutputDir(dir).optStopAfterSteps(11).build().train(data);
+    b1.model().close();
+    TrainResult b2 = GeneratorTrainer.resumeFrom(dir.resolve(GeneratorTrainer.CHECKPOINT_FILE))
+        .optEvalThreads(1).build().resume(data, dir.resolve(GeneratorTrainer.CHECKPOINT_FILE));
+    b2.model().close();
+    assertArrayEquals(java.util.Arrays.copyOfRange(a.losses(), 11, 30), b2.losses());
+    assertEquals(a.bestValNdcg10(), b2.bestValNdcg10());
+    // the per-prefix model config is refused for this layout
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> trainer(c, 4).build().train(data));
+    assertTrue(e.getMessage().contains("causalEncoder=true"), e.getMessage());
+  }
+
+  @Test
   void resumeRefusesAnotherRunOrOtherData(@TempDir Path dir) {
     TrainConfig c = TrainFixtures.train(4).build();
     trainer(c, 5).optOutputDir(dir).optStopAfterSteps(2).build().train(data).model().close();

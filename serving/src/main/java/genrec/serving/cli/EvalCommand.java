@@ -63,7 +63,8 @@ final class EvalCommand implements Callable<Integer> {
           .build();
       List<Recommender> models = List.of(
           new GenerativeRecommender(search, Math.min(10, codes.length),
-              "generator (" + model.config().layout().name().toLowerCase(Locale.ROOT) + ")"),
+              "generator (" + (model.config().causalEncoder() ? "sequence"
+                  : model.config().layout().name().toLowerCase(Locale.ROOT)) + ")"),
           MostPop.fit(split.train(), split.numItems(), true),
           ItemKnn.fit(split.train(), split.numItems(), data.preset().baseline().itemKnn(th)));
       System.out.printf(Locale.ROOT, "%s: %,d users evaluated, %,d items; beam %d%n", d.name(),

@@ -85,5 +85,18 @@ class TrainEvalCommandTest {
     assertTrue(e.out().contains("generator (tiger)      validation"), e.out());
     assertTrue(e.out().contains("MostPop                test"), e.out());
     assertTrue(e.out().contains("ItemKNN                validation"), e.out());
+
+    Path seqRun = dir.resolve("seq");
+    Files.createDirectories(seqRun);
+    Files.copy(runDir.resolve("quantizer/sid.tsv"), Files.createDirectories(
+        seqRun.resolve("quantizer")).resolve("sid.tsv"));
+    Run s = run("train", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--steps",
+        "10", "--layout", "sequence", "--threads", "1");
+    assertEquals(0, s.code(), s.err());
+    assertTrue(s.out().contains("sequence-parallel, causal encoder"), s.out());
+    Run se = run("eval", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--beam",
+        "5", "--threads", "1");
+    assertEquals(0, se.code(), se.err());
+    assertTrue(se.out().contains("generator (sequence)   test"), se.out());
   }
 }
