@@ -333,6 +333,9 @@ public final class GeneratorTrainer {
       }
       Map<String, Tensor> weights = st.best != null ? st.best : GeneratorModel.weightsOf(net);
       model = GeneratorModel.of(modelConfig, weights, seed, dataFp, sidFp);
+      if (outDir != null) {
+        writeModel(model); // before 'finished': a shutdown hook waits for this write
+      }
     } finally {
       finished.countDown();
       if (hook != null) {
@@ -342,9 +345,6 @@ public final class GeneratorTrainer {
           // the JVM is shutting down: the hook is running and waits for 'finished'
         }
       }
-    }
-    if (outDir != null) {
-      writeModel(model);
     }
     double sessionSeconds = (System.nanoTime() - t0) / 1e9;
     return new TrainResult(model, st.step, (double) st.step * config.batchSize() / n,
