@@ -49,6 +49,20 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--steps", description = "Optimiser steps (default: the preset's).")
   Integer steps;
 
+  @Option(names = "--batch-size", description = "Batch size: targets, or sequences with --layout "
+      + "sequence (default: the preset's).")
+  Integer batchSize;
+
+  @Option(names = "--warmup-steps", description = "Learning-rate warm-up steps (default: the preset's).")
+  Integer warmupSteps;
+
+  @Option(names = "--validate-every", paramLabel = "STEPS",
+      description = "Validate (and keep the best model) every STEPS steps (default: the preset's).")
+  Integer validateEvery;
+
+  @Option(names = "--validation-users", description = "Validation users per check (default: the preset's).")
+  Integer validationUsers;
+
   @Option(names = "--resume", description = "Continue RUN/generator/checkpoint.bin (its configs "
       + "and seed are used; --layout, --seed and --steps are ignored).")
   boolean resume;
@@ -79,6 +93,18 @@ final class TrainCommand implements Callable<Integer> {
       TrainConfig tc = TrainConfig.preset(preset);
       if (layout == Layout.sequence) {
         tc = tc.toBuilder().optSamples(TrainConfig.Samples.SEQUENCE).build();
+      }
+      if (batchSize != null) {
+        tc = tc.toBuilder().setBatchSize(batchSize).build();
+      }
+      if (warmupSteps != null) {
+        tc = tc.toBuilder().optWarmupSteps(warmupSteps).build();
+      }
+      if (validateEvery != null) {
+        tc = tc.toBuilder().optValidateEvery(validateEvery).optCheckpointEvery(validateEvery).build();
+      }
+      if (validationUsers != null) {
+        tc = tc.toBuilder().optValidationUsers(validationUsers).build();
       }
       if (steps != null) {
         tc = tc.toBuilder().setMaxSteps(steps).build();
