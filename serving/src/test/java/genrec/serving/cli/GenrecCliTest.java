@@ -3,44 +3,27 @@ package genrec.serving.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class GenrecCliTest {
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = GenrecCli.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void generateThenStatsThenEvaluateBaselines(@TempDir Path dir) {
-    Run g = run("data", "generate", "--out", dir.toString(), "--preset", "tiny");
+    CliRun g = run("data", "generate", "--out", dir.toString(), "--preset", "tiny");
     assertEquals(0, g.code(), g.err());
     assertTrue(Files.exists(dir.resolve("items.jsonl")));
-    Run s = run("data", "stats", "--data", dir.toString());
+    CliRun s = run("data", "stats", "--data", dir.toString());
     assertEquals(0, s.code(), s.err());
     assertTrue(s.out().contains("users          300"), s.out());
     assertTrue(s.out().contains("item pop. Gini"), s.out());
-    Run e = run("eval-baseline", "--data", dir.toString(), "--model", "all");
+    CliRun e = run("eval-baseline", "--data", dir.toString(), "--model", "all");
     assertEquals(0, e.code(), e.err());
     assertTrue(e.out().contains("ItemKNN                test"), e.out());
     assertTrue(e.out().contains("MostPop                validation"), e.out());
@@ -50,13 +33,13 @@ class GenrecCliTest {
   void badInputExitsTwoWithTheLocation(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("items.tsv"), "item_id\tasin\ttitle\n1\tA\tLipstick\n");
     Files.writeString(dir.resolve("sequences.txt"), "1 1 1 1\n2 1 7\n");
-    Run r = run("data", "stats", "--data", dir.toString());
+    CliRun r = run("data", "stats", "--data", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("sequences.txt:2 field 'item_id #2': unknown item: '7'"), r.err());
-    Run lenient = run("data", "stats", "--data", dir.toString(), "--lenient");
+    CliRun lenient = run("data", "stats", "--data", dir.toString(), "--lenient");
     assertEquals(0, lenient.code(), lenient.err());
     assertTrue(lenient.out().contains("skipped 1 bad line (unknown item: 1)"), lenient.out());
-    Run usage = run("eval-baseline");
+    CliRun usage = run("eval-baseline");
     assertEquals(2, usage.code());
     assertTrue(usage.err().contains("--data"), usage.err());
   }
@@ -66,7 +49,7 @@ class GenrecCliTest {
     Path data = dir.resolve("data");
     Path runDir = dir.resolve("run");
     assertEquals(0, run("data", "generate", "--out", data.toString(), "--preset", "tiny").code());
-    Run q = run("quantize", "--data", data.toString(), "--preset", "tiny", "--run", runDir.toString());
+    CliRun q = run("quantize", "--data", data.toString(), "--preset", "tiny", "--run", runDir.toString());
     assertEquals(0, q.code(), q.err());
     assertTrue(q.out().contains("trained rqvae"), q.out());
     Path out = runDir.resolve("quantizer");
@@ -79,7 +62,7 @@ class GenrecCliTest {
     Path items = dir.resolve("new.jsonl");
     Files.writeString(items, "{\"id\": \"new-1\", \"title\": \"Velvet Matte Lipstick, Ruby Red\"}\n"
         + "{\"id\": \"new-2\", \"title\": \"Argan Hair Oil\", \"categories\": [\"Hair Care\"]}\n");
-    Run a = run("quantize", "assign", "--quantizer", out.toString(), "--items", items.toString());
+    CliRun a = run("quantize", "assign", "--quantizer", out.toString(), "--items", items.toString());
     assertEquals(0, a.code(), a.err());
     assertTrue(a.out().contains("new-1\t("), a.out());
     assertTrue(a.out().contains("table now 202 items"), a.out());
@@ -91,11 +74,11 @@ class GenrecCliTest {
       }
     }
     assertTrue(Files.readString(out.resolve("added-items.jsonl")).contains("new-2"));
-    Run again = run("quantize", "assign", "--quantizer", out.toString(), "--items", items.toString());
+    CliRun again = run("quantize", "assign", "--quantizer", out.toString(), "--items", items.toString());
     assertEquals(2, again.code());
     assertTrue(again.err().contains("already has a semantic ID"), again.err());
 
-    Run k = run("quantize", "--data", data.toString(), "--preset", "tiny", "--run", runDir.toString(),
+    CliRun k = run("quantize", "--data", data.toString(), "--preset", "tiny", "--run", runDir.toString(),
         "--method", "rqkmeans", "--out", runDir.resolve("km").toString());
     assertEquals(0, k.code(), k.err());
     assertTrue(k.out().contains("rqkmeans"), k.out());

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,28 +13,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** generate → quantize → train a few steps → resume → eval, on the tiny preset. */
 class TrainEvalCommandTest {
-  private record Run(int code, String out, String err) {}
-
   @BeforeAll
   static void singleThread() {
     Engine.getEngine("PyTorch");
     JniUtils.setNumThreads(1);
   }
 
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = GenrecCli.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
@@ -48,17 +31,17 @@ class TrainEvalCommandTest {
     String r = runDir.toString();
     assertEquals(0, run("data", "generate", "--out", d, "--preset", "tiny").code());
 
-    Run early = run("train", "--data", d, "--preset", "tiny", "--run", r);
+    CliRun early = run("train", "--data", d, "--preset", "tiny", "--run", r);
     assertEquals(2, early.code());
     assertTrue(early.err().contains("run 'genrec quantize --data " + d + " --run " + r + "' first"),
         early.err());
-    Run noModel = run("eval", "--data", d, "--preset", "tiny", "--run", r);
+    CliRun noModel = run("eval", "--data", d, "--preset", "tiny", "--run", r);
     assertEquals(2, noModel.code());
 
-    Run q = run("quantize", "--data", d, "--preset", "tiny", "--run", r, "--method", "rqkmeans");
+    CliRun q = run("quantize", "--data", d, "--preset", "tiny", "--run", r, "--method", "rqkmeans");
     assertEquals(0, q.code(), q.err());
 
-    Run t = run("train", "--data", d, "--preset", "tiny", "--run", r, "--steps", "20",
+    CliRun t = run("train", "--data", d, "--preset", "tiny", "--run", r, "--steps", "20",
         "--seed", "3", "--threads", "1");
     assertEquals(0, t.code(), t.err());
     assertTrue(t.out().contains("trained 20 steps"), t.out());
@@ -71,13 +54,13 @@ class TrainEvalCommandTest {
     assertTrue(curve.startsWith("seconds,step,val_ndcg10,val_recall10,train_loss\n"), curve);
     assertEquals(2, curve.lines().count(), curve); // header, step 20 (the end)
 
-    Run again = run("train", "--data", d, "--preset", "tiny", "--run", r, "--resume",
+    CliRun again = run("train", "--data", d, "--preset", "tiny", "--run", r, "--resume",
         "--threads", "1");
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("(resumed)"), again.out());
     assertTrue(again.out().contains("trained 20 steps"), again.out());
 
-    Run e = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--beam", "10",
+    CliRun e = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--beam", "10",
         "--threads", "1");
     assertEquals(0, e.code(), e.err());
     assertTrue(e.out().contains("Recall@5"), e.out());
@@ -90,11 +73,11 @@ class TrainEvalCommandTest {
     Files.createDirectories(seqRun);
     Files.copy(runDir.resolve("quantizer/sid.tsv"), Files.createDirectories(
         seqRun.resolve("quantizer")).resolve("sid.tsv"));
-    Run s = run("train", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--steps",
+    CliRun s = run("train", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--steps",
         "10", "--layout", "sequence", "--threads", "1");
     assertEquals(0, s.code(), s.err());
     assertTrue(s.out().contains("sequence-parallel, causal encoder"), s.out());
-    Run se = run("eval", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--beam",
+    CliRun se = run("eval", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--beam",
         "5", "--threads", "1");
     assertEquals(0, se.code(), se.err());
     assertTrue(se.out().contains("generator (sequence)   test"), se.out());
