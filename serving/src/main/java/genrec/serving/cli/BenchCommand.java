@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 
 /** {@code genrec bench ...}: benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-    subcommands = {BenchCommand.Beam.class})
+    subcommands = {BenchCommand.Beam.class, HttpBenchCommand.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

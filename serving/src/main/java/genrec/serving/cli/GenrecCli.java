@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     version = "genrec 0.1.0",
     description = "Generative recommender with semantic IDs.",
     subcommands = {DataCommand.class, EvalBaselineCommand.class, EmbedCommand.class, QuantizeCommand.class,
-        TrainCommand.class, EvalCommand.class, BenchCommand.class,
+        TrainCommand.class, EvalCommand.class, ServeCommand.class, DemoCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class GenrecCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -27,7 +28,7 @@ public final class GenrecCli implements Runnable {
     CommandLine cl = new CommandLine(new GenrecCli());
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof DataFormatException || ex instanceof IllegalArgumentException
-          || ex instanceof UncheckedIOException) {
+          || ex instanceof UncheckedIOException || ex instanceof IllegalStateException) {
         cmd.getErr().println("genrec: " + ex.getMessage());
         return 2;
       }

@@ -28,6 +28,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import genrec.serving.http.ModelFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -152,14 +153,7 @@ final class QuantizeCommand implements Callable<Integer> {
     return new EmbeddingMatrix(ids, m.dim(), out);
   }
 
-  static Quantizer loadQuantizer(Path modelDir) {
-    String kind = QuantizerFiles.kindOf(modelDir);
-    return switch (kind) {
-      case RqVaeModel.KIND -> RqVaeModel.load(modelDir);
-      case ResidualKMeansModel.KIND -> ResidualKMeansModel.load(modelDir);
-      default -> throw new DataFormatException(modelDir, 0, "kind", "unknown quantizer kind '" + kind + "'");
-    };
-  }
+
 
   /** {@code genrec quantize assign}: semantic IDs for new items, no retraining. */
   @Command(name = "assign", mixinStandardHelpOptions = true,
@@ -195,7 +189,7 @@ final class QuantizeCommand implements Callable<Integer> {
         emb = enc.embed(added, MiniLmEncoder.DEFAULT_BATCH_SIZE, p);
       }
       SemanticIdTable grown;
-      try (Quantizer q = loadQuantizer(SidArtifacts.modelDir(dir))) {
+      try (Quantizer q = ModelFiles.loadQuantizer(SidArtifacts.modelDir(dir))) {
         grown = table.assign(emb, q);
       }
       appendItems(dir.resolve("added-items.jsonl"), items, added);

@@ -8,10 +8,10 @@ import genrec.generator.train.GeneratorTrainer;
 import genrec.generator.train.TrainConfig;
 import genrec.generator.train.TrainData;
 import genrec.generator.train.TrainResult;
-import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.io.DataFormatException;
 import genrec.quantizer.sid.SemanticIdTable;
 import genrec.quantizer.sid.SidArtifacts;
+import genrec.serving.http.ModelFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -52,6 +52,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--batch-size", description = "Batch size: targets, or sequences with --layout "
       + "sequence (default: the preset's).")
   Integer batchSize;
+
+  @Option(names = "--learning-rate", paramLabel = "LR",
+      description = "Peak learning rate after warm-up (default: the preset's).")
+  Float learningRate;
 
   @Option(names = "--warmup-steps", description = "Learning-rate warm-up steps (default: the preset's).")
   Integer warmupSteps;
@@ -96,6 +100,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (batchSize != null) {
         tc = tc.toBuilder().setBatchSize(batchSize).build();
+      }
+      if (learningRate != null) {
+        tc = tc.toBuilder().setLearningRate(learningRate).build();
       }
       if (warmupSteps != null) {
         tc = tc.toBuilder().optWarmupSteps(warmupSteps).build();
@@ -177,23 +184,8 @@ final class TrainCommand implements Callable<Integer> {
    * @throws IllegalArgumentException if the table is missing (run {@code genrec quantize})
    */
   static int[][] itemCodes(Dataset d, Path runDir, Path dataArg) {
-    Path qdir = runDir.resolve("quantizer");
-    Path file = qdir.resolve(SidArtifacts.TABLE_FILE);
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("no semantic IDs at " + file + ": run 'genrec quantize "
-          + "--data " + dataArg + (runDir.equals(Path.of("runs", d.name())) ? "" : " --run " + runDir)
-          + "' first");
-    }
-    SemanticIdTable table = SidArtifacts.loadTable(qdir);
-    Catalog c = d.catalog();
-    int[][] codes = new int[c.size()][];
-    for (int i = 0; i < c.size(); i++) {
-      codes[i] = table.codes(c.get(i).id());
-      if (codes[i] == null) {
-        throw new DataFormatException(file, 0, "item_id", "catalogue item '" + c.get(i).id()
-            + "' has no semantic ID (run 'genrec quantize' again, or 'genrec quantize assign')");
-      }
-    }
-    return codes;
+    return ModelFiles.itemCodes(d, runDir, "genrec quantize --data " + dataArg
+        + (runDir.equals(Path.of("runs", d.name())) ? "" : " --run " + runDir));
   }
+
 }

@@ -1,0 +1,683 @@
+package genrec.serving.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import genrec.generator.decode.BeamResult;
+import genrec.quantizer.catalog.Item;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP front of genrec (Vert.x core). Routes:
+ *
+ * <ul>
+ *   <li>{@code POST /v1/recommend}: generated items for a history ({@link RecommendRequest});
+ *   <li>{@code GET /v1/items/{id}}: an item with its semantic ID;
+ *   <li>{@code POST /v1/items}: add new items (cold start, live, persisted);
+ *   <li>{@code GET /health}, {@code GET /ready}, {@code GET /metrics} (Prometheus);
+ *   <li>{@code POST /admin/reload}: swap to a (new) run folder atomically.
+ * </ul>
+ *
+ * <p>The event loop only parses, validates and writes JSON: beam search runs on the {@link
+ * InferencePool}, item additions and reloads on a one-thread {@code genrec-admin} executor (so
+ * they are serialised). Every error is JSON {@code {"error", "field"}} with a 4xx/5xx status; no
+ * input crashes the server.
+ */
+public final class GenrecServer {
+  private static final Logger LOG = LoggerFactory.getLogger(GenrecServer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> ITEM_FIELDS = Set.of("id", "title", "text", "categories");
+
+  private final Vertx vertx;
+  private final boolean ownsVertx;
+  private final ServerConfig config;
+  private final ModelHolder models;
+  private final Function<Path, ServingModel> loader;
+  private final Metrics metrics = new Metrics();
+  private final InferencePool pool;
+  private final WorkerExecutor admin;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile boolean stopping;
+  private HttpServer server;
+
+  private GenrecServer(Vertx vertx, boolean ownsVertx, ServerConfig config, ModelHolder models,
+      Function<Path, ServingModel> loader) {
+    this.vertx = vertx;
+    this.ownsVertx = ownsVertx;
+    this.config = config;
+    this.models = models;
+    this.loader = loader;
+    this.pool = new InferencePool(config.workers(), config.queueCapacity(), config.maxBatch(),
+        metrics);
+    this.admin = vertx.createSharedWorkerExecutor("genrec-admin", 1, 30, TimeUnit.MINUTES);
+    metrics.gauge("genrec_queue_depth", pool::queueDepth);
+    metrics.gauge("genrec_busy_workers", pool::busyWorkers);
+    metrics.gauge("genrec_inflight_requests", inFlight::get);
+    metrics.gauge("genrec_model_ready", () -> models.ready() ? 1 : 0);
+    metrics.gauge("genrec_items", () -> {
+      ServingModel m = models.acquire();
+      if (m == null) {
+        return 0;
+      }
+      try {
+        return m.numItems();
+      } finally {
+        m.release();
+      }
+    });
+  }
+
+  /**
+   * Starts a server on its own Vert.x instance and waits until it listens.
+   *
+   * @param models the model holder; it may still be empty ({@code /ready} says 503 until a model
+   *     is installed)
+   * @param loader loads a run folder (used by {@code /admin/reload})
+   */
+  public static GenrecServer start(ServerConfig config, ModelHolder models,
+      Function<Path, ServingModel> loader) {
+    return start(Vertx.vertx(), true, config, models, loader);
+  }
+
+  /** Starts a server on an existing Vert.x instance (tests); {@link #stop} leaves it open. */
+  public static GenrecServer start(Vertx vertx, ServerConfig config, ModelHolder models,
+      Function<Path, ServingModel> loader) {
+    return start(vertx, false, config, models, loader);
+  }
+
+  private static GenrecServer start(Vertx vertx, boolean owns, ServerConfig config,
+      ModelHolder models, Function<Path, ServingModel> loader) {
+    GenrecServer s = new GenrecServer(vertx, owns, config, models, loader);
+    HttpServerOptions opts = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+        .setIdleTimeout(120).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    try {
+      s.server = vertx.createHttpServer(opts).requestHandler(s::handle)
+          .listen().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      s.pool.shutdown(0);
+      if (owns) {
+        vertx.close();
+      }
+      throw new IllegalStateException("could not listen on " + config.host() + ":"
+          + config.port() + ": " + rootMessage(e), e);
+    }
+    return s;
+  }
+
+  /** The port the server listens on (the real one when configured with port 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** Tests: the inference pool (to hold its workers). */
+  InferencePool pool() {
+    return pool;
+  }
+
+  /**
+   * Graceful shutdown: stops accepting connections, lets in-flight requests finish (up to the
+   * configured grace period), drains the inference queue, then releases the model.
+   */
+  public CompletableFuture<Void> stop() {
+    stopping = true;
+    Duration grace = Duration.ofMillis(config.shutdownGraceMillis());
+    return server.shutdown(grace).toCompletionStage().toCompletableFuture()
+        .handleAsync((v, e) -> { // off the event loop: waits for the workers
+          pool.shutdown(config.shutdownGraceMillis());
+          admin.close();
+          models.close();
+          return (Void) null;
+        }, r -> new Thread(r, "genrec-stop").start())
+        .thenCompose(v -> ownsVertx
+            ? vertx.close().toCompletionStage().toCompletableFuture()
+            : CompletableFuture.completedFuture(null));
+  }
+
+  // ---- routing ----
+
+  private void handle(HttpServerRequest req) {
+    long t0 = System.nanoTime();
+    String path = req.path();
+    HttpMethod m = req.method();
+    try {
+      if (path.equals("/v1/recommend")) {
+        if (method(req, t0, "recommend", m, HttpMethod.POST)) {
+          body(req, t0, "recommend", b -> recommend(req, t0, b));
+        }
+      } else if (path.equals("/v1/items")) {
+        if (method(req, t0, "items_add", m, HttpMethod.POST)) {
+          body(req, t0, "items_add", b -> addItems(req, t0, b));
+        }
+      } else if (path.startsWith("/v1/items/")) {
+        if (method(req, t0, "items_get", m, HttpMethod.GET)) {
+          getItem(req, t0, path.substring("/v1/items/".length()));
+        }
+      } else if (path.equals("/health")) {
+        if (method(req, t0, "health", m, HttpMethod.GET)) {
+          send(req, t0, "health", 200, JSON.createObjectNode().put("status", "ok"));
+        }
+      } else if (path.equals("/ready")) {
+        if (method(req, t0, "ready", m, HttpMethod.GET)) {
+          ready(req, t0);
+        }
+      } else if (path.equals("/metrics")) {
+        if (method(req, t0, "metrics", m, HttpMethod.GET)) {
+          metrics.request("metrics", 200, System.nanoTime() - t0);
+          req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+              .end(metrics.render());
+        }
+      } else if (path.equals("/admin/reload")) {
+        if (method(req, t0, "admin_reload", m, HttpMethod.POST) && authorized(req, t0)) {
+          body(req, t0, "admin_reload", b -> reload(req, t0, b));
+        }
+      } else {
+        error(req, t0, "not_found", new BadRequest(404, null, "no route " + m + " " + path));
+      }
+    } catch (RuntimeException e) {
+      LOG.error("request {} {} failed", m, path, e);
+      error(req, t0, "error", new BadRequest(500, null, "internal error: " + e));
+    }
+  }
+
+  private boolean method(HttpServerRequest req, long t0, String endpoint, HttpMethod actual,
+      HttpMethod allowed) {
+    if (actual.equals(allowed)) {
+      return true;
+    }
+    req.response().putHeader("Allow", allowed.name());
+    error(req, t0, endpoint, new BadRequest(405, null,
+        actual + " is not allowed on " + req.path() + " (use " + allowed + ")"));
+    return false;
+  }
+
+  private boolean authorized(HttpServerRequest req, long t0) {
+    String token = config.adminToken();
+    if (token == null) {
+      return true;
+    }
+    String auth = req.getHeader("Authorization");
+    String expected = "Bearer " + token;
+    if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8),
+        expected.getBytes(StandardCharsets.UTF_8))) {
+      req.response().putHeader("WWW-Authenticate", "Bearer");
+      error(req, t0, "admin_reload", new BadRequest(401, "Authorization",
+          "admin routes need the header 'Authorization: Bearer <admin token>'"));
+      return false;
+    }
+    return true;
+  }
+
+  /** Reads the whole body, refusing more than {@code maxBodyBytes} with 413. */
+  private void body(HttpServerRequest req, long t0, String endpoint,
+      java.util.function.Consumer<Buffer> then) {
+    int max = config.maxBodyBytes();
+    String cl = req.getHeader("Content-Length");
+    if (cl != null) {
+      long n;
+      try {
+        n = Long.parseLong(cl.trim());
+      } catch (NumberFormatException e) {
+        n = -1;
+      }
+      if (n > max) {
+        req.response().putHeader("Connection", "close");
+        error(req, t0, endpoint, new BadRequest(413, null,
+            "body of " + n + " bytes is larger than the limit of " + max + " bytes"));
+        return;
+      }
+    }
+    Buffer body = Buffer.buffer();
+    AtomicBoolean over = new AtomicBoolean();
+    req.handler(chunk -> {
+      if (over.get()) {
+        return;
+      }
+      if (body.length() + chunk.length() > max) {
+        over.set(true);
+        req.response().putHeader("Connection", "close");
+        error(req, t0, endpoint, new BadRequest(413, null,
+            "body is larger than the limit of " + max + " bytes"));
+      } else {
+        body.appendBuffer(chunk);
+      }
+    });
+    req.exceptionHandler(e -> LOG.debug("request body failed: {}", e.toString()));
+    req.endHandler(v -> {
+      if (!over.get()) {
+        try {
+          then.accept(body);
+        } catch (BadRequest e) {
+          error(req, t0, endpoint, e);
+        } catch (RuntimeException e) {
+          LOG.error("{} failed", endpoint, e);
+          error(req, t0, endpoint, new BadRequest(500, null, "internal error: " + e));
+        }
+      }
+    });
+  }
+
+  private static JsonNode parseJson(Buffer body, boolean emptyIsObject) {
+    if (body.length() == 0) {
+      if (emptyIsObject) {
+        return JSON.createObjectNode();
+      }
+      throw new BadRequest(400, null, "the body is empty; expected a JSON object");
+    }
+    try {
+      return JSON.readTree(body.getBytes());
+    } catch (JsonProcessingException e) {
+      String msg = e.getOriginalMessage();
+      int cut = msg.indexOf(" (start marker");
+      msg = (cut > 0 ? msg.substring(0, cut) : msg).lines().findFirst().orElse(msg);
+      throw new BadRequest(400, null, "malformed JSON: " + msg + " (line " + e.getLocation().getLineNr() + ", column "
+          + e.getLocation().getColumnNr() + ")");
+    } catch (java.io.IOException e) {
+      throw new BadRequest(400, null, "unreadable body: " + e.getMessage());
+    }
+  }
+
+  // ---- /v1/recommend ----
+
+  private void recommend(HttpServerRequest req, long t0, Buffer body) {
+    JsonNode json = parseJson(body, false);
+    ServingModel model = models.acquire();
+    if (model == null) {
+      req.response().putHeader("Retry-After", "5");
+      error(req, t0, "recommend", new BadRequest(503, null, "no model loaded yet"));
+      return;
+    }
+    RecommendRequest r;
+    try {
+      r = RecommendRequest.parse(json, model, config);
+    } catch (RuntimeException e) {
+      model.release();
+      throw e;
+    }
+    if (r.history().length == 0) {
+      try {
+        int[] items = model.popular(r.k(), null);
+        long parsed = System.nanoTime();
+        ObjectNode out = response(model, r, "popularity", items, null);
+        timing(out, t0, parsed, 0, 0);
+        send(req, t0, "recommend", 200, out);
+      } finally {
+        model.release();
+      }
+      return;
+    }
+    long parsed = System.nanoTime();
+    metrics.stage("parse", parsed - t0);
+    InferencePool.Job job = new InferencePool.Job(model, r.history(), r.k(), r.beam(),
+        r.excludeHistory());
+    Context ctx = vertx.getOrCreateContext();
+    AtomicBoolean answered = new AtomicBoolean();
+    inFlight.incrementAndGet();
+    long timer = vertx.setTimer(config.timeoutMillis(), id -> {
+      if (answered.compareAndSet(false, true)) {
+        metrics.timeout();
+        if (job.cancel()) {
+          job.result().cancel(false); // never started: the worker will skip it
+        }
+        error(req, t0, "recommend", new BadRequest(504, null,
+            "no result within the " + config.timeoutMillis() + " ms request timeout"));
+      }
+    });
+    job.result().whenComplete((res, err) -> {
+      model.release();
+      inFlight.decrementAndGet();
+      ctx.runOnContext(v -> {
+        vertx.cancelTimer(timer);
+        if (!answered.compareAndSet(false, true)) {
+          return;
+        }
+        if (err != null) {
+          Throwable cause = err instanceof CompletionException && err.getCause() != null
+              ? err.getCause() : err;
+          error(req, t0, "recommend", new BadRequest(500, null,
+              "beam search failed: " + cause));
+          return;
+        }
+        metrics.stage("queue", res.queueNanos());
+        metrics.stage("generate", res.generateNanos());
+        BeamResult b = res.beam();
+        ObjectNode out = response(model, r, "generator", b.items(), b.scores());
+        out.put("batch_users", res.batchUsers());
+        timing(out, t0, parsed, res.queueNanos(), res.generateNanos());
+        metrics.stage("total", System.nanoTime() - t0);
+        send(req, t0, "recommend", 200, out);
+      });
+    });
+    if (stopping || !pool.submit(job)) {
+      answered.set(true);
+      vertx.cancelTimer(timer);
+      job.cancel();
+      job.result().cancel(false);
+      metrics.rejected();
+      req.response().putHeader("Retry-After", "1");
+      error(req, t0, "recommend", new BadRequest(503, null, stopping
+          ? "the server is shutting down"
+          : "overloaded: " + config.queueCapacity() + " requests already waiting; retry later"));
+    }
+  }
+
+  private ObjectNode response(ServingModel model, RecommendRequest r, String source, int[] items,
+      float[] scores) {
+    ObjectNode out = JSON.createObjectNode();
+    if (r.userId() != null) {
+      out.put("user_id", r.userId());
+    }
+    out.put("source", source);
+    ArrayNode arr = out.putArray("items");
+    for (int i = 0; i < items.length; i++) {
+      if (items[i] < 0) {
+        continue;
+      }
+      ObjectNode it = itemJson(model, items[i], false);
+      if (scores != null) {
+        it.put("score", scores[i]);
+      }
+      arr.add(it);
+    }
+    out.put("history_used", r.history().length);
+    ArrayNode notes = out.putArray("notes");
+    r.notes().forEach(notes::add);
+    return out;
+  }
+
+  private static void timing(ObjectNode out, long t0, long parsed, long queue, long generate) {
+    ObjectNode t = out.putObject("timing_ms");
+    t.put("parse", ms(parsed - t0));
+    t.put("queue", ms(queue));
+    t.put("generate", ms(generate));
+    t.put("total", ms(System.nanoTime() - t0));
+  }
+
+  private static double ms(long nanos) {
+    return Math.round(nanos / 1e4) / 100.0;
+  }
+
+  private static ObjectNode itemJson(ServingModel model, int index, boolean full) {
+    Item item = model.item(index);
+    ObjectNode it = JSON.createObjectNode();
+    it.put("id", item.id());
+    it.put("title", item.title());
+    ArrayNode sid = it.putArray("sid");
+    for (int c : model.codes(index)) {
+      sid.add(c);
+    }
+    if (full) {
+      it.put("text", item.text());
+      ArrayNode cats = it.putArray("categories");
+      item.categories().forEach(cats::add);
+    }
+    return it;
+  }
+
+  // ---- /v1/items ----
+
+  private void getItem(HttpServerRequest req, long t0, String rawId) {
+    String id = URLDecoder.decode(rawId.replace("+", "%2B"), StandardCharsets.UTF_8);
+    ServingModel model = models.acquire();
+    if (model == null) {
+      error(req, t0, "items_get", new BadRequest(503, null, "no model loaded yet"));
+      return;
+    }
+    try {
+      int i = model.indexOf(id);
+      if (i < 0) {
+        error(req, t0, "items_get", new BadRequest(404, "id", "unknown item id '" + id + "'"));
+        return;
+      }
+      ObjectNode it = itemJson(model, i, true);
+      it.put("added", i >= model.numItems() - model.addedItems());
+      send(req, t0, "items_get", 200, it);
+    } finally {
+      model.release();
+    }
+  }
+
+  private void addItems(HttpServerRequest req, long t0, Buffer body) {
+    List<Item> items = parseItems(parseJson(body, false));
+    ServingModel model = models.acquire();
+    if (model == null) {
+      error(req, t0, "items_add", new BadRequest(503, null, "no model loaded yet"));
+      return;
+    }
+    admin.executeBlocking(() -> model.addItems(items), false)
+        .onComplete(ar -> {
+          try {
+            if (ar.failed()) {
+              Throwable e = ar.cause();
+              if (e instanceof IllegalArgumentException) {
+                error(req, t0, "items_add", new BadRequest(409, "items", e.getMessage()));
+              } else {
+                LOG.error("adding items failed", e);
+                error(req, t0, "items_add", new BadRequest(500, null, "adding items failed: " + e));
+              }
+              return;
+            }
+            ObjectNode out = JSON.createObjectNode();
+            ArrayNode arr = out.putArray("items");
+            for (int i : ar.result()) {
+              arr.add(itemJson(model, i, false));
+            }
+            out.put("total_items", model.numItems());
+            send(req, t0, "items_add", 201, out);
+          } finally {
+            model.release();
+          }
+        });
+  }
+
+  private List<Item> parseItems(JsonNode body) {
+    JsonNode arr;
+    if (body != null && body.isObject() && body.has("items")) {
+      arr = body.get("items");
+      if (!arr.isArray()) {
+        throw new BadRequest(400, "items", "items must be an array of {id, title, text}");
+      }
+    } else if (body != null && body.isObject()) {
+      arr = JSON.createArrayNode().add(body);
+    } else {
+      throw new BadRequest(400, null, "the body must be {\"items\": [{\"id\", \"title\", "
+          + "\"text\"}, ...]} or one such item");
+    }
+    if (arr.isEmpty()) {
+      throw new BadRequest(400, "items", "items is empty");
+    }
+    if (arr.size() > config.maxNewItems()) {
+      throw new BadRequest(400, "items", arr.size() + " items in one request; the limit is "
+          + config.maxNewItems());
+    }
+    List<Item> out = new ArrayList<>();
+    for (int i = 0; i < arr.size(); i++) {
+      JsonNode n = arr.get(i);
+      String at = "items[" + i + "]";
+      if (!n.isObject()) {
+        throw new BadRequest(400, at, at + " must be an object {id, title, text}");
+      }
+      for (Iterator<String> f = n.fieldNames(); f.hasNext(); ) {
+        String name = f.next();
+        if (!ITEM_FIELDS.contains(name)) {
+          throw new BadRequest(400, at + "." + name, "unknown field '" + name
+              + "' (expected id, title, text, categories)");
+        }
+      }
+      JsonNode id = n.get("id");
+      if (id == null || !(id.isTextual() || id.isIntegralNumber()) || id.asText().isBlank()) {
+        throw new BadRequest(400, at + ".id", at + ".id must be a non-empty string");
+      }
+      String title = text(n, "title", at);
+      String text = text(n, "text", at);
+      if (title.isBlank() && text.isBlank()) {
+        throw new BadRequest(400, at + ".title",
+            at + " needs a title or a text: the semantic ID is computed from them");
+      }
+      List<String> cats = new ArrayList<>();
+      JsonNode c = n.get("categories");
+      if (c != null && !c.isNull()) {
+        if (!c.isArray()) {
+          throw new BadRequest(400, at + ".categories", "categories must be an array of strings");
+        }
+        for (JsonNode e : c) {
+          if (!e.isTextual()) {
+            throw new BadRequest(400, at + ".categories", "categories must be an array of strings");
+          }
+          cats.add(e.asText());
+        }
+      }
+      out.add(new Item(id.asText().strip(), title, text, cats, List.of()));
+    }
+    return out;
+  }
+
+  private static String text(JsonNode n, String field, String at) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return "";
+    }
+    if (!v.isTextual()) {
+      throw new BadRequest(400, at + "." + field, at + "." + field + " must be a string");
+    }
+    return v.asText();
+  }
+
+  // ---- /ready, /admin/reload ----
+
+  private void ready(HttpServerRequest req, long t0) {
+    ServingModel m = models.acquire();
+    if (m == null || stopping) {
+      if (m != null) {
+        m.release();
+      }
+      send(req, t0, "ready", 503, JSON.createObjectNode()
+          .put("status", stopping ? "stopping" : "loading"));
+      return;
+    }
+    try {
+      send(req, t0, "ready", 200, JSON.createObjectNode().put("status", "ready")
+          .put("run", m.runDir().toString()).put("dataset", m.datasetName())
+          .put("items", m.numItems()).put("added_items", m.addedItems()));
+    } finally {
+      m.release();
+    }
+  }
+
+  private void reload(HttpServerRequest req, long t0, Buffer body) {
+    JsonNode json = parseJson(body, true);
+    if (!json.isObject()) {
+      throw new BadRequest(400, null, "the body must be a JSON object {\"run\": \"DIR\"}");
+    }
+    JsonNode run = json.get("run");
+    Path dir;
+    if (run == null || run.isNull()) {
+      ServingModel cur = models.acquire();
+      if (cur == null) {
+        throw new BadRequest(400, "run", "no model loaded: name the run folder in 'run'");
+      }
+      dir = cur.runDir();
+      cur.release();
+    } else if (!run.isTextual() || run.asText().isBlank()) {
+      throw new BadRequest(400, "run", "run must be a folder path");
+    } else {
+      dir = Path.of(run.asText());
+    }
+    long start = System.nanoTime();
+    admin.executeBlocking(() -> loader.apply(dir), false).onComplete(ar -> {
+      if (ar.failed()) {
+        Throwable e = ar.cause();
+        int status = e instanceof IllegalArgumentException
+            || e instanceof genrec.quantizer.io.DataFormatException ? 400 : 500;
+        LOG.warn("reload of {} failed: {}", dir, e.toString());
+        error(req, t0, "admin_reload", new BadRequest(status, "run",
+            "reload of " + dir + " failed, still serving the previous model: " + e.getMessage()));
+        return;
+      }
+      ServingModel next = ar.result();
+      models.swap(next);
+      metrics.reloaded();
+      LOG.info("reloaded {} ({} items) in {} ms", dir, next.numItems(),
+          (System.nanoTime() - start) / 1_000_000);
+      send(req, t0, "admin_reload", 200, JSON.createObjectNode().put("status", "reloaded")
+          .put("run", dir.toString()).put("items", next.numItems())
+          .put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0));
+    });
+  }
+
+  // ---- responses ----
+
+  private void error(HttpServerRequest req, long t0, String endpoint, BadRequest e) {
+    ObjectNode out = JSON.createObjectNode().put("error", e.getMessage());
+    if (e.field() != null) {
+      out.put("field", e.field());
+    }
+    if (!e.unknownItems().isEmpty()) {
+      ArrayNode u = out.putArray("unknown_items");
+      e.unknownItems().forEach(u::add);
+    }
+    send(req, t0, endpoint, e.status(), out);
+  }
+
+  private void send(HttpServerRequest req, long t0, String endpoint, int status, JsonNode body) {
+    HttpServerResponse resp = req.response();
+    if (resp.ended() || resp.closed()) {
+      return;
+    }
+    byte[] bytes;
+    try {
+      bytes = JSON.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    metrics.request(endpoint, status, System.nanoTime() - t0);
+    resp.setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(Buffer.buffer(bytes));
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() != null ? t.getMessage() : t.toString();
+  }
+
+  /** One line describing the settings, for the start-up log. */
+  public static String describe(ServerConfig c) {
+    return String.format(Locale.ROOT, "%s:%d, %d workers, queue %d, batch <= %d, timeout %d ms",
+        c.host(), c.port(), c.workers(), c.queueCapacity(), c.maxBatch(), c.timeoutMillis());
+  }
+
+}

@@ -1,0 +1,71 @@
+package genrec.serving.http;
+
+import genrec.generator.data.Dataset;
+import genrec.quantizer.catalog.Catalog;
+import genrec.quantizer.io.DataFormatException;
+import genrec.quantizer.rqkmeans.ResidualKMeansModel;
+import genrec.quantizer.rqvae.RqVaeModel;
+import genrec.quantizer.sid.Quantizer;
+import genrec.quantizer.sid.QuantizerFiles;
+import genrec.quantizer.sid.SemanticIdTable;
+import genrec.quantizer.sid.SidArtifacts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where a run folder keeps its artifacts, and loading them with errors that say which command
+ * makes the missing piece: {@code RUN/quantizer/} ({@code genrec quantize}) and {@code
+ * RUN/generator/} ({@code genrec train}).
+ */
+public final class ModelFiles {
+  /** The quantizer's folder in a run. */
+  public static final String QUANTIZER_DIR = "quantizer";
+  /** The generator's folder in a run. */
+  public static final String GENERATOR_DIR = "generator";
+  /** New items added after quantization (cold start), JSONL, in the order they were added. */
+  public static final String ADDED_ITEMS_FILE = "added-items.jsonl";
+
+  private ModelFiles() {}
+
+  /** The trained quantizer in {@code modelDir} (an RQ-VAE or residual k-means). */
+  public static Quantizer loadQuantizer(Path modelDir) {
+    String kind = QuantizerFiles.kindOf(modelDir);
+    return switch (kind) {
+      case RqVaeModel.KIND -> RqVaeModel.load(modelDir);
+      case ResidualKMeansModel.KIND -> ResidualKMeansModel.load(modelDir);
+      default -> throw new DataFormatException(
+          modelDir, 0, "kind", "unknown quantizer kind '" + kind + "'");
+    };
+  }
+
+  /**
+   * The semantic ID of every catalogue item, in catalogue order ({@code result[i]} = the 4 codes
+   * of item i).
+   *
+   * @param quantizeHint the command that makes the table, for the error message
+   * @throws IllegalArgumentException if {@code RUN/quantizer/sid.tsv} does not exist
+   * @throws DataFormatException if a catalogue item has no semantic ID
+   */
+  public static int[][] itemCodes(Dataset d, Path runDir, String quantizeHint) {
+    Path qdir = runDir.resolve(QUANTIZER_DIR);
+    Path file = qdir.resolve(SidArtifacts.TABLE_FILE);
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          "no semantic IDs at " + file + ": run '" + quantizeHint + "' first");
+    }
+    return itemCodes(d.catalog(), SidArtifacts.loadTable(qdir), file);
+  }
+
+  /** The codes of every item of {@code c} in {@code table}; {@code file} names the table. */
+  public static int[][] itemCodes(Catalog c, SemanticIdTable table, Path file) {
+    int[][] codes = new int[c.size()][];
+    for (int i = 0; i < c.size(); i++) {
+      codes[i] = table.codes(c.get(i).id());
+      if (codes[i] == null) {
+        throw new DataFormatException(file, 0, "item_id", "catalogue item '" + c.get(i).id()
+            + "' has no semantic ID (run 'genrec quantize' again, or 'genrec quantize assign')");
+      }
+    }
+    return codes;
+  }
+}

@@ -1,0 +1,122 @@
+package genrec.serving.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A validated {@code POST /v1/recommend} body against one model: {@code {"user_id"?: ...,
+ * "history": [item ids, oldest first], "k": 10, "beam": 20, "exclude_history": true}}.
+ *
+ * @param userId the caller's user id, echoed back (the generator does not use it), or null
+ * @param history item indices, the most recent {@code historyWindow} items
+ * @param k items to return
+ * @param beam beam width
+ * @param excludeHistory leave the history's items out of the results
+ * @param notes what the service changed about the request (truncation, fallback)
+ */
+public record RecommendRequest(
+    String userId, int[] history, int k, int beam, boolean excludeHistory, List<String> notes) {
+  static final Set<String> FIELDS = Set.of("user_id", "history", "k", "beam", "exclude_history");
+  static final int DEFAULT_K = 10;
+  static final int DEFAULT_BEAM = 20;
+
+  /**
+   * Validates {@code body}.
+   *
+   * @throws BadRequest naming the field: not an object, unknown field, wrong type, k or beam out
+   *     of range, unknown item ids (all of them listed)
+   */
+  public static RecommendRequest parse(JsonNode body, ServingModel model, ServerConfig config) {
+    if (body == null || !body.isObject()) {
+      throw new BadRequest(400, null, "the body must be a JSON object");
+    }
+    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!FIELDS.contains(f)) {
+        throw new BadRequest(400, f, "unknown field '" + f + "' (expected one of "
+            + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
+      }
+    }
+    String userId = null;
+    JsonNode u = body.get("user_id");
+    if (u != null && !u.isNull()) {
+      if (!u.isTextual() && !u.isIntegralNumber()) {
+        throw new BadRequest(400, "user_id", "user_id must be a string or an integer");
+      }
+      userId = u.asText();
+    }
+    int maxK = Math.min(config.maxK(), model.numItems());
+    int k = intField(body, "k", DEFAULT_K, 1, maxK);
+    int beam = intField(body, "beam", DEFAULT_BEAM, 1, config.maxBeam());
+    if (beam < k) {
+      throw new BadRequest(400, "beam", "beam=" + beam + " must be >= k=" + k);
+    }
+    boolean exclude = true;
+    JsonNode ex = body.get("exclude_history");
+    if (ex != null && !ex.isNull()) {
+      if (!ex.isBoolean()) {
+        throw new BadRequest(400, "exclude_history", "exclude_history must be true or false");
+      }
+      exclude = ex.booleanValue();
+    }
+    JsonNode h = body.get("history");
+    if (h == null || h.isNull()) {
+      throw new BadRequest(400, "history", "history is required: the user's item ids, oldest "
+          + "first (an empty list gets popular items)");
+    }
+    if (!h.isArray()) {
+      throw new BadRequest(400, "history", "history must be an array of item ids");
+    }
+    int[] items = new int[h.size()];
+    Set<String> unknown = new LinkedHashSet<>();
+    for (int i = 0; i < items.length; i++) {
+      JsonNode e = h.get(i);
+      if (!e.isTextual() && !e.isIntegralNumber()) {
+        throw new BadRequest(400, "history[" + i + "]",
+            "history[" + i + "] must be an item id (string or integer), got " + e.getNodeType()
+                .name().toLowerCase(java.util.Locale.ROOT));
+      }
+      String id = e.asText();
+      items[i] = model.indexOf(id);
+      if (items[i] < 0) {
+        unknown.add(id);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      List<String> ids = new ArrayList<>(unknown);
+      String shown = String.join(", ", ids.subList(0, Math.min(10, ids.size())));
+      throw new BadRequest(400, "history", ids.size() + " unknown item id"
+          + (ids.size() == 1 ? "" : "s") + ": " + shown + (ids.size() > 10 ? ", ..." : ""), ids);
+    }
+    List<String> notes = new ArrayList<>();
+    int window = model.historyWindow();
+    if (items.length > window) {
+      notes.add("history has " + items.length + " items; the model reads the last " + window);
+      items = Arrays.copyOfRange(items, items.length - window, items.length);
+    }
+    if (items.length == 0) {
+      notes.add("empty history: popular items instead of generated ones");
+    }
+    return new RecommendRequest(userId, items, k, beam, exclude, List.copyOf(notes));
+  }
+
+  private static int intField(JsonNode body, String name, int dflt, int min, int max) {
+    JsonNode n = body.get(name);
+    if (n == null || n.isNull()) {
+      return Math.min(dflt, max);
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+      throw new BadRequest(400, name, name + " must be an integer");
+    }
+    int v = n.intValue();
+    if (v < min || v > max) {
+      throw new BadRequest(400, name, name + "=" + v + " is out of range [" + min + ", " + max + "]");
+    }
+    return v;
+  }
+}

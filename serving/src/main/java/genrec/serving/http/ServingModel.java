@@ -1,0 +1,327 @@
+package genrec.serving.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import genrec.generator.data.Dataset;
+import genrec.generator.data.UserSequence;
+import genrec.generator.decode.BeamResult;
+import genrec.generator.decode.BeamSearch;
+import genrec.generator.decode.PrefixTrie;
+import genrec.generator.train.GeneratorModel;
+import genrec.generator.train.GeneratorTrainer;
+import genrec.generator.train.TrainData;
+import genrec.quantizer.catalog.Catalog;
+import genrec.quantizer.catalog.CatalogReaders;
+import genrec.quantizer.catalog.Item;
+import genrec.quantizer.embed.EmbeddingMatrix;
+import genrec.quantizer.embed.MiniLmEncoder;
+import genrec.quantizer.io.AtomicFiles;
+import genrec.quantizer.io.Progress;
+import genrec.quantizer.io.ReadReport;
+import genrec.quantizer.sid.Quantizer;
+import genrec.quantizer.sid.SemanticIdTable;
+import genrec.quantizer.sid.SidArtifacts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One loaded run, ready to serve: the catalogue (dataset items, then items added by cold start),
+ * the semantic-ID table, the decoding trie, the generator, the popularity order for empty
+ * histories, and (loaded on first use) MiniLM and the quantizer for new items.
+ *
+ * <p>Thread-safe. {@link #recommend} may run on many threads while {@link #addItems} appends:
+ * the trie takes the new item under its write lock, and the item list is copy-on-write, so a
+ * search sees the catalogue either before or after an addition. Reference-counted so a reload can
+ * retire it while requests still use it: {@link #retain} / {@link #release}; the last release
+ * closes the generator's native memory.
+ */
+public final class ServingModel {
+  private static final Logger LOG = LoggerFactory.getLogger(ServingModel.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path runDir;
+  private final String datasetName;
+  private final GeneratorModel generator;
+  private final PrefixTrie trie;
+  private final int[] popular;
+  private final int historyWindow;
+  private final Map<String, Integer> index = new ConcurrentHashMap<>();
+  private final Map<Long, BeamSearch> searches = new ConcurrentHashMap<>();
+  private final AtomicInteger refs = new AtomicInteger(1);
+  private final Object addLock = new Object();
+  private final int datasetItems;
+  private volatile Item[] items;
+  private volatile SemanticIdTable table;
+  private MiniLmEncoder encoder; // guarded by addLock
+  private Quantizer quantizer; // guarded by addLock
+
+  private ServingModel(Path runDir, Dataset d, GeneratorModel generator, PrefixTrie trie,
+      SemanticIdTable table, List<Item> added, int historyWindow) {
+    this.runDir = runDir;
+    this.datasetName = d.name();
+    this.generator = generator;
+    this.trie = trie;
+    this.table = table;
+    this.historyWindow = historyWindow;
+    this.datasetItems = d.catalog().size();
+    List<Item> all = new ArrayList<>(d.catalog().items());
+    all.addAll(added);
+    this.items = all.toArray(new Item[0]);
+    for (int i = 0; i < items.length; i++) {
+      index.put(items[i].id(), i);
+    }
+    this.popular = popularity(d);
+  }
+
+  /**
+   * Loads a run folder trained on {@code d}: {@code RUN/quantizer/sid.tsv}, {@code
+   * RUN/generator/model.bin}, and the items in {@code RUN/quantizer/added-items.jsonl}.
+   *
+   * @param historyWindow history items the generator reads; longer histories are truncated
+   * @throws IllegalArgumentException if an artifact is missing or does not match the dataset
+   */
+  public static ServingModel load(Dataset d, Path runDir, int historyWindow) {
+    Path qdir = runDir.resolve(ModelFiles.QUANTIZER_DIR);
+    int[][] codes = ModelFiles.itemCodes(d, runDir, "genrec quantize --run " + runDir);
+    Path modelFile = runDir.resolve(ModelFiles.GENERATOR_DIR).resolve(GeneratorTrainer.MODEL_FILE);
+    if (!Files.isRegularFile(modelFile)) {
+      throw new IllegalArgumentException(
+          "no trained generator at " + modelFile + ": run 'genrec train --run " + runDir + "' first");
+    }
+    GeneratorModel g = GeneratorModel.load(modelFile);
+    try {
+      if (!g.sidFingerprint().equals(TrainData.sidFingerprint(codes))) {
+        throw new IllegalArgumentException("the semantic IDs in " + qdir
+            + " changed since the generator was trained: run 'genrec train' again");
+      }
+      SemanticIdTable table = SidArtifacts.loadTable(qdir);
+      PrefixTrie trie = PrefixTrie.of(codes, g.config().codebookSize());
+      List<Item> added = new ArrayList<>();
+      Path addedFile = qdir.resolve(ModelFiles.ADDED_ITEMS_FILE);
+      if (Files.isRegularFile(addedFile)) {
+        Catalog extra = CatalogReaders.jsonl(addedFile, ReadReport.strict());
+        for (Item it : extra.items()) {
+          int[] c = table.codes(it.id());
+          if (d.catalog().contains(it.id())) {
+            continue; // the dataset has caught up with this item
+          }
+          if (c == null) {
+            // written before its semantic ID (crash between the two writes): add it again
+            LOG.warn("{}: item '{}' has no semantic ID in {}; skipped", addedFile, it.id(),
+                SidArtifacts.TABLE_FILE);
+            continue;
+          }
+          trie.add(c);
+          added.add(it);
+        }
+      }
+      int window = Math.min(historyWindow, g.config().historyWindow());
+      return new ServingModel(runDir, d, g, trie, table, added, window);
+    } catch (RuntimeException e) {
+      g.close();
+      throw e;
+    }
+  }
+
+  /** Item indices by descending interaction count (ties by index): the empty-history fallback. */
+  private static int[] popularity(Dataset d) {
+    int n = d.catalog().size();
+    long[] count = new long[n];
+    for (UserSequence u : d.users()) {
+      for (int i : u.items()) {
+        count[i]++;
+      }
+    }
+    return java.util.stream.IntStream.range(0, n).boxed()
+        .sorted((a, b) -> count[a] != count[b] ? Long.compare(count[b], count[a]) : a - b)
+        .mapToInt(Integer::intValue).toArray();
+  }
+
+  public Path runDir() {
+    return runDir;
+  }
+
+  public String datasetName() {
+    return datasetName;
+  }
+
+  /** Items that can be recommended (dataset items plus added ones). */
+  public int numItems() {
+    return items.length;
+  }
+
+  /** Items added by cold start since the quantizer ran. */
+  public int addedItems() {
+    return items.length - datasetItems;
+  }
+
+  /** History items the generator reads (the most recent ones). */
+  public int historyWindow() {
+    return historyWindow;
+  }
+
+  /** The item's index, or -1 if unknown. */
+  public int indexOf(String id) {
+    Integer i = index.get(id);
+    return i == null ? -1 : i;
+  }
+
+  public Item item(int index) {
+    return items[index];
+  }
+
+  /** The item's semantic ID (c1, c2, c3, dedup). */
+  public int[] codes(int index) {
+    return trie.codesOf(index);
+  }
+
+  /** The {@code k} most popular items not in {@code exclude} (may be null). */
+  public int[] popular(int k, Set<Integer> exclude) {
+    int[] out = new int[Math.min(k, popular.length)];
+    int n = 0;
+    for (int i = 0; i < popular.length && n < out.length; i++) {
+      if (exclude == null || !exclude.contains(popular[i])) {
+        out[n++] = popular[i];
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  /**
+   * Top-{@code topK} items for each history in one batched beam search.
+   *
+   * @param histories item indices, oldest first, each non-empty and at most the history window
+   */
+  public List<BeamResult> recommend(int[][] histories, int topK, int beam, boolean excludeHistory) {
+    long key = ((long) beam << 1) | (excludeHistory ? 1 : 0);
+    BeamSearch search = searches.computeIfAbsent(key, x -> generator.beamSearch(trie)
+        .optBeamWidth(beam).optExcludeHistory(excludeHistory).build());
+    return search.search(histories, null, topK);
+  }
+
+  /**
+   * Cold start: embeds the new items with MiniLM, gives them semantic IDs with the trained
+   * quantizer (no retraining), persists them ({@code added-items.jsonl} first, then {@code
+   * sid.tsv}, each atomically) and makes them recommendable at once.
+   *
+   * @return the indices of the new items, in input order
+   * @throws IllegalArgumentException if an id exists already or repeats, or a code does not fit
+   *     the generator
+   */
+  public int[] addItems(List<Item> newItems) {
+    synchronized (addLock) {
+      Set<String> seen = new HashSet<>();
+      for (Item it : newItems) {
+        if (index.containsKey(it.id()) || table.contains(it.id())) {
+          throw new IllegalArgumentException("item '" + it.id() + "' exists already");
+        }
+        if (!seen.add(it.id())) {
+          throw new IllegalArgumentException("item '" + it.id() + "' appears twice");
+        }
+      }
+      if (encoder == null) {
+        encoder = MiniLmEncoder.create();
+      }
+      if (quantizer == null) {
+        quantizer = ModelFiles.loadQuantizer(
+            SidArtifacts.modelDir(runDir.resolve(ModelFiles.QUANTIZER_DIR)));
+      }
+      EmbeddingMatrix emb = encoder.embed(new Catalog(newItems),
+          MiniLmEncoder.DEFAULT_BATCH_SIZE, Progress.silent());
+      SemanticIdTable grown = table.assign(emb, quantizer);
+      int[][] codes = new int[newItems.size()][];
+      for (int i = 0; i < codes.length; i++) {
+        codes[i] = grown.codes(newItems.get(i).id());
+        for (int c : codes[i]) {
+          if (c >= trie.codebookSize()) {
+            throw new IllegalArgumentException("item '" + newItems.get(i).id() + "' got code " + c
+                + ", beyond the generator's " + trie.codebookSize() + " codes per level");
+          }
+        }
+      }
+      Path qdir = runDir.resolve(ModelFiles.QUANTIZER_DIR);
+      appendAdded(qdir.resolve(ModelFiles.ADDED_ITEMS_FILE), newItems);
+      grown.save(qdir.resolve(SidArtifacts.TABLE_FILE));
+      table = grown;
+      int[] out = new int[newItems.size()];
+      List<Item> all = new ArrayList<>(Arrays.asList(items));
+      for (int i = 0; i < out.length; i++) {
+        out[i] = trie.add(codes[i]);
+        all.add(newItems.get(i));
+      }
+      items = all.toArray(new Item[0]);
+      for (int i = 0; i < out.length; i++) {
+        index.put(newItems.get(i).id(), out[i]);
+      }
+      return out;
+    }
+  }
+
+  private static void appendAdded(Path file, List<Item> added) {
+    StringBuilder sb = new StringBuilder();
+    try {
+      if (Files.exists(file)) {
+        sb.append(Files.readString(file, StandardCharsets.UTF_8));
+        if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
+          sb.append('\n');
+        }
+      }
+      for (Item it : added) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", it.id());
+        n.put("title", it.title());
+        n.put("text", it.text());
+        it.categories().forEach(n.putArray("categories")::add);
+        sb.append(JSON.writeValueAsString(n)).append('\n');
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not update " + file, e);
+    }
+    AtomicFiles.writeString(file, sb.toString());
+  }
+
+  /** Takes a reference; false if the model is already closed. */
+  public boolean retain() {
+    while (true) {
+      int r = refs.get();
+      if (r <= 0) {
+        return false;
+      }
+      if (refs.compareAndSet(r, r + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Drops a reference; the last one closes the generator, MiniLM and the quantizer. */
+  public void release() {
+    if (refs.decrementAndGet() == 0) {
+      synchronized (addLock) {
+        generator.close();
+        if (encoder != null) {
+          encoder.close();
+        }
+        if (quantizer != null) {
+          try {
+            quantizer.close();
+          } catch (Exception e) {
+            LOG.warn("closing the quantizer failed", e);
+          }
+        }
+      }
+    }
+  }
+}

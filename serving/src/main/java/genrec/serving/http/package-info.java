@@ -1,0 +1,10 @@
+/**
+ * The HTTP service ({@code genrec serve}): {@link genrec.serving.http.ServingModel} holds one
+ * loaded run (catalogue, semantic-ID table, decoding trie, generator, quantizer for cold start);
+ * {@link genrec.serving.http.ModelHolder} swaps runs atomically while in-flight requests finish on
+ * the old one; {@link genrec.serving.http.InferencePool} runs beam search on named worker threads
+ * behind a bounded queue, micro-batching requests that wait together; {@link
+ * genrec.serving.http.GenrecServer} is the Vert.x front (routing, validation, limits, metrics),
+ * which never blocks its event loop.
+ */
+package genrec.serving.http;

@@ -1,0 +1,425 @@
+package genrec.serving.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import genrec.generator.data.Dataset;
+import genrec.generator.data.Datasets;
+import genrec.serving.cli.GenrecCli;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTTP service end to end on a tiny trained run (synthetic data, residual k-means semantic
+ * IDs, a 20-step generator): every endpoint, the bad-input cases, reload under load, 503 when
+ * saturated, 504 on timeout, an item added and then recommended, and persistence across restart.
+ * The server listens on port 0; Vert.x flags event-loop blocking above 50 ms.
+ */
+@ExtendWith(VertxExtension.class)
+class GenrecServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path dir;
+  static Path data;
+  static Path run;
+  static Dataset dataset;
+
+  private Vertx vertx;
+  private GenrecServer server;
+  private HttpClient client;
+
+  @BeforeAll
+  static void trainTinyRun() {
+    Engine.getEngine("PyTorch");
+    JniUtils.setNumThreads(1);
+    data = dir.resolve("data");
+    run = dir.resolve("run");
+    String d = data.toString();
+    String r = run.toString();
+    assertEquals(0, GenrecCli.execute("data", "generate", "--out", d, "--preset", "tiny"));
+    assertEquals(0, GenrecCli.execute("quantize", "--data", d, "--preset", "tiny", "--run", r,
+        "--method", "rqkmeans"));
+    assertEquals(0, GenrecCli.execute("train", "--data", d, "--preset", "tiny", "--run", r,
+        "--steps", "20", "--layout", "sequence", "--threads", "1"));
+    dataset = Datasets.load(data, false);
+  }
+
+  private void start(Consumer<ServerConfig.Builder> settings) {
+    start(settings, run);
+  }
+
+  private void start(Consumer<ServerConfig.Builder> settings, Path runDir) {
+    vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(50)
+        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    ServerConfig.Builder b = ServerConfig.builder().optPort(0).optWorkers(1);
+    settings.accept(b);
+    ModelHolder holder = new ModelHolder();
+    holder.swap(ServingModel.load(dataset, runDir, 20));
+    server = GenrecServer.start(vertx, b.build(), holder, p -> ServingModel.load(dataset, p, 20));
+    client = vertx.createHttpClient(new HttpClientOptions().setDefaultPort(server.port())
+        .setDefaultHost("127.0.0.1"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) {
+      server.stop().get(30, TimeUnit.SECONDS);
+    }
+    if (vertx != null) {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  record Resp(int status, Map<String, String> headers, String body) {
+    JsonNode json() throws Exception {
+      return JSON.readTree(body);
+    }
+  }
+
+  private Future<Resp> sendAsync(HttpMethod m, String path, String body, Map<String, String> headers) {
+    return client.request(new RequestOptions().setMethod(m).setURI(path)).compose(req -> {
+      headers.forEach(req::putHeader);
+      Future<io.vertx.core.http.HttpClientResponse> f =
+          body == null ? req.send() : req.send(Buffer.buffer(body));
+      return f.compose(resp -> resp.body().map(b -> {
+        Map<String, String> h = new java.util.HashMap<>();
+        resp.headers().forEach(e -> h.put(e.getKey().toLowerCase(), e.getValue()));
+        return new Resp(resp.statusCode(), h, b.toString());
+      }));
+    });
+  }
+
+  private Resp send(HttpMethod m, String path, String body) throws Exception {
+    return send(m, path, body, Map.of());
+  }
+
+  private Resp send(HttpMethod m, String path, String body, Map<String, String> headers)
+      throws Exception {
+    return sendAsync(m, path, body, headers).toCompletionStage().toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+  }
+
+  private String historyOf(int user, int n) {
+    int[] items = dataset.users().get(user).items();
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = Math.max(0, items.length - n); i < items.length; i++) {
+      sb.append(sb.length() > 1 ? "," : "").append('"')
+          .append(dataset.catalog().get(items[i]).id()).append('"');
+    }
+    return sb.append(']').toString();
+  }
+
+  @Test
+  void recommendReturnsRealItemsWithSemanticIdsAndTimings() throws Exception {
+    start(b -> {});
+    Resp r = send(HttpMethod.POST, "/v1/recommend",
+        "{\"user_id\": \"u7\", \"history\": " + historyOf(0, 5) + ", \"k\": 5, \"beam\": 10}");
+    assertEquals(200, r.status(), r.body());
+    assertEquals("application/json", r.headers().get("content-type"));
+    JsonNode j = r.json();
+    assertEquals("generator", j.get("source").asText());
+    assertEquals("u7", j.get("user_id").asText());
+    assertEquals(5, j.get("items").size(), r.body());
+    double last = Double.POSITIVE_INFINITY;
+    for (JsonNode it : j.get("items")) {
+      String id = it.get("id").asText();
+      int idx = dataset.catalog().indexOf(id);
+      assertTrue(idx >= 0, "not a catalogue item: " + id);
+      assertEquals(dataset.catalog().get(idx).title(), it.get("title").asText());
+      assertEquals(4, it.get("sid").size());
+      double s = it.get("score").asDouble();
+      assertTrue(s <= last + 1e-6, "scores not descending: " + r.body());
+      last = s;
+    }
+    for (String stage : new String[] {"parse", "queue", "generate", "total"}) {
+      assertTrue(j.get("timing_ms").has(stage), r.body());
+    }
+    // history items are excluded by default
+    String hist = historyOf(0, 5);
+    for (JsonNode it : j.get("items")) {
+      assertFalse(hist.contains("\"" + it.get("id").asText() + "\""), r.body());
+    }
+  }
+
+  @Test
+  void badInputGets400NamingTheField() throws Exception {
+    start(b -> b.optMaxBodyBytes(2000));
+    String h = historyOf(1, 3);
+    Object[][] cases = {
+      {"{\"history\": [", null, "malformed JSON"},
+      {"[1, 2]", null, "JSON object"},
+      {"", null, "empty"},
+      {"{\"k\": 5}", "history", "required"},
+      {"{\"history\": \"i1\"}", "history", "array"},
+      {"{\"history\": [true]}", "history[0]", "item id"},
+      {"{\"history\": " + h + ", \"k\": \"5\"}", "k", "integer"},
+      {"{\"history\": " + h + ", \"k\": 0}", "k", "out of range"},
+      {"{\"history\": " + h + ", \"k\": 5000}", "k", "out of range"},
+      {"{\"history\": " + h + ", \"beam\": 1000}", "beam", "out of range"},
+      {"{\"history\": " + h + ", \"k\": 30, \"beam\": 20}", "beam", "must be >= k"},
+      {"{\"history\": " + h + ", \"exclude_history\": 1}", "exclude_history", "true or false"},
+      {"{\"history\": " + h + ", \"bean\": 20}", "bean", "unknown field"},
+      {"{\"history\": " + h + ", \"user_id\": [1]}", "user_id", "string"},
+    };
+    for (Object[] c : cases) {
+      Resp r = send(HttpMethod.POST, "/v1/recommend", (String) c[0]);
+      assertEquals(400, r.status(), c[0] + " -> " + r.body());
+      JsonNode j = r.json();
+      assertTrue(j.get("error").asText().contains((String) c[2]), c[0] + " -> " + r.body());
+      if (c[1] != null) {
+        assertEquals(c[1], j.get("field").asText(), c[0] + " -> " + r.body());
+      }
+    }
+    Resp unknown = send(HttpMethod.POST, "/v1/recommend",
+        "{\"history\": [\"nope-1\", \"" + dataset.catalog().get(0).id() + "\", \"nope-2\"]}");
+    assertEquals(400, unknown.status());
+    assertEquals("[\"nope-1\",\"nope-2\"]", unknown.json().get("unknown_items").toString());
+    assertEquals("history", unknown.json().get("field").asText());
+
+    Resp big = send(HttpMethod.POST, "/v1/recommend", "{\"history\": [\"" + "x".repeat(3000)
+        + "\"]}");
+    assertEquals(413, big.status(), big.body());
+    Resp wrongMethod = send(HttpMethod.GET, "/v1/recommend", null);
+    assertEquals(405, wrongMethod.status());
+    assertEquals("POST", wrongMethod.headers().get("allow"));
+    assertEquals(404, send(HttpMethod.GET, "/nothing", null).status());
+    // the server is still fine
+    assertEquals(200, send(HttpMethod.GET, "/health", null).status());
+    assertEquals(1, server.metrics().count("recommend", 413));
+  }
+
+  @Test
+  void longHistoryIsTruncatedAndEmptyHistoryFallsBackToPopularity() throws Exception {
+    start(b -> {});
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < 30; i++) {
+      sb.append(i > 0 ? "," : "").append('"').append(dataset.catalog().get(i).id()).append('"');
+    }
+    Resp r = send(HttpMethod.POST, "/v1/recommend", "{\"history\": " + sb + "], \"k\": 3}");
+    assertEquals(200, r.status(), r.body());
+    assertEquals(20, r.json().get("history_used").asInt());
+    assertTrue(r.json().get("notes").get(0).asText().contains("the model reads the last 20"),
+        r.body());
+
+    Resp e = send(HttpMethod.POST, "/v1/recommend", "{\"history\": [], \"k\": 4}");
+    assertEquals(200, e.status(), e.body());
+    JsonNode j = e.json();
+    assertEquals("popularity", j.get("source").asText());
+    assertEquals(4, j.get("items").size());
+    assertTrue(j.get("notes").get(0).asText().contains("popular"), e.body());
+  }
+
+  @Test
+  void itemsHealthReadyAndMetrics() throws Exception {
+    start(b -> {});
+    String id = dataset.catalog().get(3).id();
+    Resp item = send(HttpMethod.GET, "/v1/items/" + id, null);
+    assertEquals(200, item.status(), item.body());
+    assertEquals(id, item.json().get("id").asText());
+    assertEquals(4, item.json().get("sid").size());
+    assertFalse(item.json().get("added").asBoolean());
+    Resp missing = send(HttpMethod.GET, "/v1/items/no-such-item", null);
+    assertEquals(404, missing.status());
+    assertEquals("id", missing.json().get("field").asText());
+
+    assertEquals("ok", send(HttpMethod.GET, "/health", null).json().get("status").asText());
+    Resp ready = send(HttpMethod.GET, "/ready", null);
+    assertEquals(200, ready.status());
+    assertEquals(dataset.catalog().size(), ready.json().get("items").asInt());
+
+    send(HttpMethod.POST, "/v1/recommend", "{\"history\": " + historyOf(2, 4) + "}");
+    Resp m = send(HttpMethod.GET, "/metrics", null);
+    assertEquals(200, m.status());
+    assertTrue(m.headers().get("content-type").startsWith("text/plain; version=0.0.4"));
+    String text = m.body();
+    assertTrue(text.contains("genrec_http_requests_total{endpoint=\"recommend\",status=\"200\"} 1"),
+        text);
+    assertTrue(text.contains("genrec_http_request_duration_seconds_bucket{endpoint=\"recommend\","
+        + "le=\"+Inf\"} 1"), text);
+    assertTrue(text.contains("genrec_stage_duration_seconds_count{stage=\"generate\"} 1"), text);
+    assertTrue(text.contains("genrec_queue_depth 0"), text);
+    assertTrue(text.matches("(?s).*\nprocess_resident_memory_bytes [1-9][0-9]*\n.*"), text);
+  }
+
+  @Test
+  void readyIs503UntilAModelIsLoaded() throws Exception {
+    vertx = Vertx.vertx();
+    ModelHolder empty = new ModelHolder();
+    server = GenrecServer.start(vertx, ServerConfig.builder().optPort(0).build(), empty,
+        p -> ServingModel.load(dataset, p, 20));
+    client = vertx.createHttpClient(new HttpClientOptions().setDefaultPort(server.port()));
+    assertEquals(200, send(HttpMethod.GET, "/health", null).status());
+    assertEquals(503, send(HttpMethod.GET, "/ready", null).status());
+    assertEquals(503, send(HttpMethod.POST, "/v1/recommend", "{\"history\": []}").status());
+    empty.swap(ServingModel.load(dataset, run, 20));
+    assertEquals(200, send(HttpMethod.GET, "/ready", null).status());
+  }
+
+  @Test
+  void newItemIsRecommendableAtOnceAndSurvivesARestart(@TempDir Path tmp) throws Exception {
+    Path own = tmp.resolve("run");
+    copy(run, own);
+    start(b -> b.optMaxK(1000).optMaxBeam(1000), own);
+    Resp add = send(HttpMethod.POST, "/v1/items", "{\"items\": [{\"id\": \"cold-1\", \"title\": "
+        + "\"Argan Oil Repair Hair Mask\", \"text\": \"Deep conditioning mask with argan oil\", "
+        + "\"categories\": [\"Hair Care\"]}]}");
+    assertEquals(201, add.status(), add.body());
+    JsonNode sid = add.json().get("items").get(0).get("sid");
+    assertEquals(4, sid.size());
+    assertEquals(dataset.catalog().size() + 1, add.json().get("total_items").asInt());
+
+    Resp again = send(HttpMethod.POST, "/v1/items", "{\"id\": \"cold-1\", \"title\": \"x\"}");
+    assertEquals(409, again.status(), again.body());
+    Resp bad = send(HttpMethod.POST, "/v1/items", "{\"items\": [{\"id\": \"\", \"title\": \"x\"}]}");
+    assertEquals(400, bad.status());
+    assertEquals("items[0].id", bad.json().get("field").asText());
+
+    Resp item = send(HttpMethod.GET, "/v1/items/cold-1", null);
+    assertEquals(200, item.status());
+    assertTrue(item.json().get("added").asBoolean());
+    assertEquals(sid, item.json().get("sid"));
+
+    // the new item can be in a history, and the trie generates it: with beam = k = every item,
+    // beam search keeps every valid path, so all items come back, the new one included
+    int all = dataset.catalog().size() + 1;
+    Resp rec = send(HttpMethod.POST, "/v1/recommend", "{\"history\": [\"cold-1\"], \"k\": " + all
+        + ", \"beam\": " + all + ", \"exclude_history\": false}");
+    assertEquals(200, rec.status(), rec.body());
+    assertEquals(all, rec.json().get("items").size(), rec.body());
+    boolean found = false;
+    for (JsonNode it : rec.json().get("items")) {
+      found |= it.get("id").asText().equals("cold-1");
+    }
+    assertTrue(found, "cold-1 not generated: " + rec.body());
+    assertTrue(Files.readString(own.resolve("quantizer/added-items.jsonl")).contains("cold-1"));
+
+    // restart: the item is still there with the same semantic ID
+    stop();
+    start(b -> {}, own);
+    Resp after = send(HttpMethod.GET, "/v1/items/cold-1", null);
+    assertEquals(200, after.status(), after.body());
+    assertEquals(sid, after.json().get("sid"));
+  }
+
+  @Test
+  void saturationGets503WithRetryAfterAndTimeoutGets504() throws Exception {
+    start(b -> b.optQueueCapacity(2).optMaxBatch(1).optTimeoutMillis(1500));
+    CountDownLatch gate = new CountDownLatch(1);
+    server.pool().holdWorkers(gate);
+    String body = "{\"history\": " + historyOf(3, 3) + "}";
+    List<Future<Resp>> inFlight = new ArrayList<>();
+    inFlight.add(sendAsync(HttpMethod.POST, "/v1/recommend", body, Map.of())); // taken, held
+    waitFor(() -> server.pool().busyWorkers() == 1);
+    inFlight.add(sendAsync(HttpMethod.POST, "/v1/recommend", body, Map.of())); // queued
+    inFlight.add(sendAsync(HttpMethod.POST, "/v1/recommend", body, Map.of())); // queued
+    waitFor(() -> server.pool().queueDepth() == 2);
+    Resp rejected = send(HttpMethod.POST, "/v1/recommend", body);
+    assertEquals(503, rejected.status(), rejected.body());
+    assertEquals("1", rejected.headers().get("retry-after"));
+    assertTrue(rejected.json().get("error").asText().contains("overloaded"));
+    // the held requests pass their deadline: 504, and the server keeps working afterwards
+    for (Future<Resp> f : inFlight) {
+      Resp r = f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertEquals(504, r.status(), r.body());
+    }
+    gate.countDown();
+    server.pool().holdWorkers(null);
+    assertEquals(200, send(HttpMethod.POST, "/v1/recommend", body).status());
+    assertTrue(server.metrics().render().contains("genrec_timeouts_total 3"));
+  }
+
+  @Test
+  void reloadUnderConcurrentRequestsLosesNoRequest() throws Exception {
+    start(b -> b.optWorkers(2).optAdminToken("s3cret").optQueueCapacity(256));
+    Resp noToken = send(HttpMethod.POST, "/admin/reload", "{}");
+    assertEquals(401, noToken.status());
+    Resp wrong = send(HttpMethod.POST, "/admin/reload", "{}", Map.of("Authorization", "Bearer x"));
+    assertEquals(401, wrong.status());
+    Resp missing = send(HttpMethod.POST, "/admin/reload", "{\"run\": \"/no/such/run\"}",
+        Map.of("Authorization", "Bearer s3cret"));
+    assertEquals(400, missing.status(), missing.body());
+    assertTrue(missing.json().get("error").asText().contains("still serving"));
+
+    List<Future<Resp>> load = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      load.add(sendAsync(HttpMethod.POST, "/v1/recommend",
+          "{\"history\": " + historyOf(i % dataset.users().size(), 5) + ", \"k\": 5}", Map.of()));
+      if (i == 20 || i == 40) {
+        Resp ok = send(HttpMethod.POST, "/admin/reload", "", Map.of("Authorization", "Bearer s3cret"));
+        assertEquals(200, ok.status(), ok.body());
+      }
+    }
+    for (Future<Resp> f : load) {
+      Resp r = f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      assertEquals(200, r.status(), r.body());
+      assertEquals(5, r.json().get("items").size());
+    }
+    assertTrue(server.metrics().render().contains("genrec_model_reloads_total 2"));
+  }
+
+  @Test
+  void gracefulShutdownFinishesInFlightRequests() throws Exception {
+    start(b -> b.optMaxBatch(1));
+    CountDownLatch gate = new CountDownLatch(1);
+    server.pool().holdWorkers(gate);
+    Future<Resp> pending = sendAsync(HttpMethod.POST, "/v1/recommend",
+        "{\"history\": " + historyOf(4, 3) + "}", Map.of());
+    waitFor(() -> server.pool().busyWorkers() == 1);
+    var stopped = server.stop();
+    Thread.sleep(200);
+    assertFalse(stopped.isDone(), "stopped while a request was in flight");
+    gate.countDown();
+    Resp r = pending.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(200, r.status(), r.body());
+    stopped.get(30, TimeUnit.SECONDS);
+    server = null;
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
+    long end = System.currentTimeMillis() + 10_000;
+    while (!c.getAsBoolean() && System.currentTimeMillis() < end) {
+      Thread.sleep(10);
+    }
+    assertTrue(c.getAsBoolean(), "condition not reached in 10 s");
+  }
+
+  private static void copy(Path from, Path to) throws Exception {
+    try (var s = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path t = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(p, t);
+        }
+      }
+    }
+    assertNotNull(to);
+  }
+}
