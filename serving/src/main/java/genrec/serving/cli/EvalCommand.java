@@ -11,10 +11,8 @@ import genrec.generator.eval.EvalReport;
 import genrec.generator.eval.Evaluator;
 import genrec.generator.eval.Recommender;
 import genrec.generator.train.GeneratorModel;
-import genrec.generator.train.GeneratorTrainer;
-import genrec.generator.train.TrainData;
 import genrec.quantizer.io.Progress;
-import java.nio.file.Files;
+import genrec.serving.http.ModelFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,18 +44,9 @@ final class EvalCommand implements Callable<Integer> {
     Dataset d = data.load();
     Path runDir = run.dir(d);
     int[][] codes = TrainCommand.itemCodes(d, runDir, data.data);
-    Path modelFile = runDir.resolve("generator").resolve(GeneratorTrainer.MODEL_FILE);
-    if (!Files.isRegularFile(modelFile)) {
-      throw new IllegalArgumentException("no trained generator at " + modelFile
-          + ": run 'genrec train' first");
-    }
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     List<EvalReport> reports = new ArrayList<>();
-    try (GeneratorModel model = GeneratorModel.load(modelFile)) {
-      if (!model.sidFingerprint().equals(TrainData.sidFingerprint(codes))) {
-        throw new IllegalArgumentException("the semantic IDs in " + runDir.resolve("quantizer")
-            + " changed since the generator was trained: run 'genrec train' again");
-      }
+    try (GeneratorModel model = ModelFiles.loadGenerator(runDir, codes)) {
       PrefixTrie trie = PrefixTrie.of(codes, model.config().codebookSize());
       BeamSearch search = model.beamSearch(trie).optBeamWidth(beam).optExcludeHistory(true)
           .build();

@@ -5,15 +5,13 @@ import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.PrefixTrie;
 import genrec.generator.train.GeneratorModel;
-import genrec.generator.train.GeneratorTrainer;
-import genrec.generator.train.TrainData;
 import genrec.quantizer.io.AtomicFiles;
+import genrec.serving.http.ModelFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -442,16 +440,8 @@ final class HttpBenchCommand implements Callable<Integer> {
 
   private double inProcessUsersPerSecond(Dataset d, int[][] histories) throws Exception {
     int[][] codes = TrainCommand.itemCodes(d, runDir, data.data);
-    Path modelFile = runDir.resolve("generator").resolve(GeneratorTrainer.MODEL_FILE);
-    if (!Files.isRegularFile(modelFile)) {
-      throw new IllegalArgumentException("no trained generator at " + modelFile + ": run 'genrec train' first");
-    }
     int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
-    try (GeneratorModel model = GeneratorModel.load(modelFile)) {
-      if (!model.sidFingerprint().equals(TrainData.sidFingerprint(codes))) {
-        throw new IllegalArgumentException("the semantic IDs in " + runDir.resolve("quantizer")
-            + " changed since the generator was trained: run 'genrec train' again");
-      }
+    try (GeneratorModel model = ModelFiles.loadGenerator(runDir, codes)) {
       PrefixTrie trie = PrefixTrie.of(codes, model.config().codebookSize());
       BeamSearch search = model.beamSearch(trie).optBeamWidth(beam).optExcludeHistory(true).build();
       int topK = Math.min(k, codes.length);

@@ -1,6 +1,9 @@
 package genrec.serving.http;
 
 import genrec.generator.data.Dataset;
+import genrec.generator.train.GeneratorModel;
+import genrec.generator.train.GeneratorTrainer;
+import genrec.generator.train.TrainData;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.io.DataFormatException;
 import genrec.quantizer.rqkmeans.ResidualKMeansModel;
@@ -67,5 +70,27 @@ public final class ModelFiles {
       }
     }
     return codes;
+  }
+
+  /**
+   * The trained generator of a run, checked against the semantic IDs it will decode.
+   *
+   * @param codes every catalogue item's codes ({@link #itemCodes})
+   * @throws IllegalArgumentException if {@code RUN/generator/model.bin} is missing, or the
+   *     semantic IDs changed since training
+   */
+  public static GeneratorModel loadGenerator(Path runDir, int[][] codes) {
+    Path modelFile = runDir.resolve(GENERATOR_DIR).resolve(GeneratorTrainer.MODEL_FILE);
+    if (!Files.isRegularFile(modelFile)) {
+      throw new IllegalArgumentException("no trained generator at " + modelFile
+          + ": run 'genrec train' first");
+    }
+    GeneratorModel g = GeneratorModel.load(modelFile);
+    if (!g.sidFingerprint().equals(TrainData.sidFingerprint(codes))) {
+      g.close();
+      throw new IllegalArgumentException("the semantic IDs in " + runDir.resolve(QUANTIZER_DIR)
+          + " changed since the generator was trained: run 'genrec train' again");
+    }
+    return g;
   }
 }

@@ -8,8 +8,6 @@ import genrec.generator.decode.BeamResult;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.PrefixTrie;
 import genrec.generator.train.GeneratorModel;
-import genrec.generator.train.GeneratorTrainer;
-import genrec.generator.train.TrainData;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.catalog.CatalogReaders;
 import genrec.quantizer.catalog.Item;
@@ -96,17 +94,8 @@ public final class ServingModel {
   public static ServingModel load(Dataset d, Path runDir, int historyWindow) {
     Path qdir = runDir.resolve(ModelFiles.QUANTIZER_DIR);
     int[][] codes = ModelFiles.itemCodes(d, runDir, "genrec quantize --run " + runDir);
-    Path modelFile = runDir.resolve(ModelFiles.GENERATOR_DIR).resolve(GeneratorTrainer.MODEL_FILE);
-    if (!Files.isRegularFile(modelFile)) {
-      throw new IllegalArgumentException(
-          "no trained generator at " + modelFile + ": run 'genrec train --run " + runDir + "' first");
-    }
-    GeneratorModel g = GeneratorModel.load(modelFile);
+    GeneratorModel g = ModelFiles.loadGenerator(runDir, codes);
     try {
-      if (!g.sidFingerprint().equals(TrainData.sidFingerprint(codes))) {
-        throw new IllegalArgumentException("the semantic IDs in " + qdir
-            + " changed since the generator was trained: run 'genrec train' again");
-      }
       SemanticIdTable table = SidArtifacts.loadTable(qdir);
       PrefixTrie trie = PrefixTrie.of(codes, g.config().codebookSize());
       List<Item> added = new ArrayList<>();
