@@ -7,6 +7,7 @@ import genrec.generator.decode.PrefixTrie;
 import genrec.generator.train.GeneratorModel;
 import genrec.quantizer.io.AtomicFiles;
 import genrec.serving.http.ModelFiles;
+import genrec.serving.http.RecommendRequest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -145,11 +146,11 @@ final class HttpBenchCommand implements Callable<Integer> {
         .map(c -> LeaveOneOutSplit.window(c.history(), history)).toArray(int[][]::new);
     String[] bodies = new String[histories.length];
     for (int i = 0; i < histories.length; i++) {
-      String[] ids = new String[histories[i].length];
-      for (int j = 0; j < ids.length; j++) {
-        ids[j] = d.catalog().get(histories[i][j]).id();
+      List<String> ids = new ArrayList<>(histories[i].length);
+      for (int item : histories[i]) {
+        ids.add(d.catalog().get(item).id());
       }
-      bodies[i] = requestBody(ids, k, beam);
+      bodies[i] = RecommendRequest.body(ids, k, beam);
     }
     String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -509,41 +510,6 @@ final class HttpBenchCommand implements Callable<Integer> {
   }
 
   // ---------------------------------------------------------------------------------- helpers
-
-  /** The JSON body of one recommend request. */
-  static String requestBody(String[] itemIds, int k, int beam) {
-    StringBuilder b = new StringBuilder("{\"history\":[");
-    for (int i = 0; i < itemIds.length; i++) {
-      if (i > 0) {
-        b.append(',');
-      }
-      jsonString(b, itemIds[i]);
-    }
-    return b.append("],\"k\":").append(k).append(",\"beam\":").append(beam)
-        .append(",\"exclude_history\":true}").toString();
-  }
-
-  static void jsonString(StringBuilder b, String s) {
-    b.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    b.append('"');
-  }
 
   /**
    * Nearest-rank percentile of sorted nanosecond latencies, in milliseconds; NaN when empty.

@@ -192,8 +192,7 @@ final class QuantizeCommand implements Callable<Integer> {
       try (Quantizer q = ModelFiles.loadQuantizer(SidArtifacts.modelDir(dir))) {
         grown = table.assign(emb, q);
       }
-      appendItems(dir.resolve("added-items.jsonl"), items, added);
-      grown.save(dir.resolve(SidArtifacts.TABLE_FILE));
+      ModelFiles.persistAdded(dir, grown, added.items());
       for (var it : added.items()) {
         int[] c = grown.codes(it.id());
         System.out.printf(Locale.ROOT, "%s\t(%d, %d, %d, %d)\t%s%n", it.id(), c[0], c[1], c[2], c[3], it.title());
@@ -201,35 +200,6 @@ final class QuantizeCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "assigned %d new items; table now %,d items%s%n", added.size(),
           grown.size(), report.skipped() > 0 ? " (" + report.summary() + ")" : "");
       return 0;
-    }
-
-    /** Appends the accepted item lines to the run's record of added items (atomic rewrite). */
-    private static void appendItems(Path target, Path source, Catalog added) {
-      try {
-        StringBuilder sb = new StringBuilder();
-        if (Files.exists(target)) {
-          sb.append(Files.readString(target, StandardCharsets.UTF_8));
-        }
-        java.util.Set<String> ids = new java.util.HashSet<>();
-        added.items().forEach(it -> ids.add(it.id()));
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        for (String line : Files.readAllLines(source, StandardCharsets.UTF_8)) {
-          if (line.isBlank()) {
-            continue;
-          }
-          try {
-            var n = json.readTree(line);
-            if (n != null && n.has("id") && ids.contains(n.get("id").asText().trim())) {
-              sb.append(line.strip()).append('\n');
-            }
-          } catch (IOException e) {
-            // a line the lenient reader skipped: not an added item
-          }
-        }
-        AtomicFiles.writeString(target, sb.toString());
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not update " + target, e);
-      }
     }
   }
 }

@@ -6,6 +6,7 @@ import genrec.generator.data.Dataset;
 import genrec.generator.data.UserSequence;
 import genrec.serving.http.GenrecServer;
 import genrec.serving.http.ModelHolder;
+import genrec.serving.http.RecommendRequest;
 import genrec.serving.http.ServerConfig;
 import genrec.serving.http.ServingModel;
 import java.io.IOException;
@@ -149,7 +150,7 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** A request body with the last 3 items of the first user with 3 or more. */
+  /** A request body with the last 3 items of the first user with 3 or more, quoted for a shell. */
   static String exampleBody(Dataset d) {
     List<String> ids = new ArrayList<>();
     for (UserSequence u : d.users()) {
@@ -160,11 +161,6 @@ final class ServeCommand implements Callable<Integer> {
         break;
       }
     }
-    StringBuilder sb = new StringBuilder("{\"history\": [");
-    for (int i = 0; i < ids.size(); i++) {
-      sb.append(i > 0 ? ", " : "").append('"').append(ids.get(i).replace("\"", "\\\"")
-          .replace("'", "")).append('"');
-    }
-    return sb.append("], \"k\": 5}").toString();
+    return RecommendRequest.body(ids, 5, 20).replace("'", "'\\''");
   }
 }

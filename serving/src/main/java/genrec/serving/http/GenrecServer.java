@@ -327,7 +327,7 @@ public final class GenrecServer {
     }
     if (r.history().length == 0) {
       try {
-        int[] items = model.popular(r.k(), null);
+        int[] items = model.popular(r.k());
         long parsed = System.nanoTime();
         ObjectNode out = response(model, r, "popularity", items, null);
         timing(out, t0, parsed, 0, 0);

@@ -4,7 +4,11 @@ import genrec.generator.data.Dataset;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.GeneratorTrainer;
 import genrec.generator.train.TrainData;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import genrec.quantizer.catalog.Catalog;
+import genrec.quantizer.catalog.Item;
+import genrec.quantizer.io.AtomicFiles;
 import genrec.quantizer.io.DataFormatException;
 import genrec.quantizer.rqkmeans.ResidualKMeansModel;
 import genrec.quantizer.rqvae.RqVaeModel;
@@ -12,8 +16,12 @@ import genrec.quantizer.sid.Quantizer;
 import genrec.quantizer.sid.QuantizerFiles;
 import genrec.quantizer.sid.SemanticIdTable;
 import genrec.quantizer.sid.SidArtifacts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where a run folder keeps its artifacts, and loading them with errors that say which command
@@ -27,6 +35,8 @@ public final class ModelFiles {
   public static final String GENERATOR_DIR = "generator";
   /** New items added after quantization (cold start), JSONL, in the order they were added. */
   public static final String ADDED_ITEMS_FILE = "added-items.jsonl";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ModelFiles() {}
 
@@ -92,5 +102,44 @@ public final class ModelFiles {
           + " changed since the generator was trained: run 'genrec train' again");
     }
     return g;
+  }
+
+  /**
+   * Persists a cold-start addition to the quantizer folder {@code qdir}: appends {@code added}
+   * to {@code added-items.jsonl} (in the format {@code CatalogReaders.jsonl} reads), then writes
+   * {@code grown} as {@code sid.tsv}, each atomically. In that order, a crash in between leaves
+   * an item without a semantic ID (loading skips it, adding it again works), never a semantic
+   * ID without its item.
+   */
+  public static void persistAdded(Path qdir, SemanticIdTable grown, List<Item> added) {
+    Path file = qdir.resolve(ADDED_ITEMS_FILE);
+    StringBuilder sb = new StringBuilder();
+    try {
+      if (Files.exists(file)) {
+        sb.append(Files.readString(file, StandardCharsets.UTF_8));
+        if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
+          sb.append('\n');
+        }
+      }
+      for (Item it : added) {
+        sb.append(JSON.writeValueAsString(itemJson(it))).append('\n');
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not update " + file, e);
+    }
+    AtomicFiles.writeString(file, sb.toString());
+    grown.save(qdir.resolve(SidArtifacts.TABLE_FILE));
+  }
+
+  private static ObjectNode itemJson(Item it) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("id", it.id());
+    n.put("title", it.title());
+    n.put("text", it.text());
+    it.categories().forEach(n.putArray("categories")::add);
+    if (!it.attributes().isEmpty()) {
+      it.attributes().forEach(n.putArray("attributes")::add);
+    }
+    return n;
   }
 }

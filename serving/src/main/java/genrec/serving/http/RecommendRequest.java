@@ -1,6 +1,9 @@
 package genrec.serving.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -21,6 +24,7 @@ import java.util.Set;
  */
 public record RecommendRequest(
     String userId, int[] history, int k, int beam, boolean excludeHistory, List<String> notes) {
+  private static final ObjectMapper JSON = new ObjectMapper();
   static final Set<String> FIELDS = Set.of("user_id", "history", "k", "beam", "exclude_history");
   static final int DEFAULT_K = 10;
   static final int DEFAULT_BEAM = 20;
@@ -103,6 +107,18 @@ public record RecommendRequest(
       notes.add("empty history: popular items instead of generated ones");
     }
     return new RecommendRequest(userId, items, k, beam, exclude, List.copyOf(notes));
+  }
+
+  /** The JSON body of a request: {@code {"history": ids, "k": k, "beam": beam, "exclude_history": true}}. */
+  public static String body(List<String> history, int k, int beam) {
+    ObjectNode n = JSON.createObjectNode();
+    history.forEach(n.putArray("history")::add);
+    n.put("k", k).put("beam", beam).put("exclude_history", true);
+    try {
+      return JSON.writeValueAsString(n);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static int intField(JsonNode body, String name, int dflt, int min, int max) {

@@ -1,7 +1,6 @@
 package genrec.serving.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import genrec.generator.baseline.MostPop;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.UserSequence;
 import genrec.generator.decode.BeamResult;
@@ -13,15 +12,11 @@ import genrec.quantizer.catalog.CatalogReaders;
 import genrec.quantizer.catalog.Item;
 import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.quantizer.embed.MiniLmEncoder;
-import genrec.quantizer.io.AtomicFiles;
 import genrec.quantizer.io.Progress;
 import genrec.quantizer.io.ReadReport;
 import genrec.quantizer.sid.Quantizer;
 import genrec.quantizer.sid.SemanticIdTable;
 import genrec.quantizer.sid.SidArtifacts;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServingModel {
   private static final Logger LOG = LoggerFactory.getLogger(ServingModel.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path runDir;
   private final String datasetName;
@@ -127,15 +122,11 @@ public final class ServingModel {
 
   /** Item indices by descending interaction count (ties by index): the empty-history fallback. */
   private static int[] popularity(Dataset d) {
-    int n = d.catalog().size();
-    long[] count = new long[n];
-    for (UserSequence u : d.users()) {
-      for (int i : u.items()) {
-        count[i]++;
-      }
-    }
-    return java.util.stream.IntStream.range(0, n).boxed()
-        .sorted((a, b) -> count[a] != count[b] ? Long.compare(count[b], count[a]) : a - b)
+    MostPop pop = MostPop.fit(d.users().stream().map(UserSequence::items).toList(),
+        d.catalog().size(), false);
+    return IntStream.range(0, d.catalog().size()).boxed()
+        .sorted((a, b) -> pop.count(a) != pop.count(b) ? Float.compare(pop.count(b), pop.count(a))
+            : a - b)
         .mapToInt(Integer::intValue).toArray();
   }
 
@@ -177,16 +168,9 @@ public final class ServingModel {
     return trie.codesOf(index);
   }
 
-  /** The {@code k} most popular items not in {@code exclude} (may be null). */
-  public int[] popular(int k, Set<Integer> exclude) {
-    int[] out = new int[Math.min(k, popular.length)];
-    int n = 0;
-    for (int i = 0; i < popular.length && n < out.length; i++) {
-      if (exclude == null || !exclude.contains(popular[i])) {
-        out[n++] = popular[i];
-      }
-    }
-    return Arrays.copyOf(out, n);
+  /** The {@code k} most popular items (all of them if fewer). */
+  public int[] popular(int k) {
+    return Arrays.copyOf(popular, Math.min(k, popular.length));
   }
 
   /**
@@ -203,8 +187,8 @@ public final class ServingModel {
 
   /**
    * Cold start: embeds the new items with MiniLM, gives them semantic IDs with the trained
-   * quantizer (no retraining), persists them ({@code added-items.jsonl} first, then {@code
-   * sid.tsv}, each atomically) and makes them recommendable at once.
+   * quantizer (no retraining), persists them ({@link ModelFiles#persistAdded}) and makes them
+   * recommendable at once.
    *
    * @return the indices of the new items, in input order
    * @throws IllegalArgumentException if an id exists already or repeats, or a code does not fit
@@ -241,9 +225,7 @@ public final class ServingModel {
           }
         }
       }
-      Path qdir = runDir.resolve(ModelFiles.QUANTIZER_DIR);
-      appendAdded(qdir.resolve(ModelFiles.ADDED_ITEMS_FILE), newItems);
-      grown.save(qdir.resolve(SidArtifacts.TABLE_FILE));
+      ModelFiles.persistAdded(runDir.resolve(ModelFiles.QUANTIZER_DIR), grown, newItems);
       table = grown;
       int[] out = new int[newItems.size()];
       List<Item> all = new ArrayList<>(Arrays.asList(items));
@@ -257,29 +239,6 @@ public final class ServingModel {
       }
       return out;
     }
-  }
-
-  private static void appendAdded(Path file, List<Item> added) {
-    StringBuilder sb = new StringBuilder();
-    try {
-      if (Files.exists(file)) {
-        sb.append(Files.readString(file, StandardCharsets.UTF_8));
-        if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
-          sb.append('\n');
-        }
-      }
-      for (Item it : added) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("id", it.id());
-        n.put("title", it.title());
-        n.put("text", it.text());
-        it.categories().forEach(n.putArray("categories")::add);
-        sb.append(JSON.writeValueAsString(n)).append('\n');
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not update " + file, e);
-    }
-    AtomicFiles.writeString(file, sb.toString());
   }
 
   /** Takes a reference; false if the model is already closed. */

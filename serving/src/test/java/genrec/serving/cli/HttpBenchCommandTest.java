@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import genrec.serving.http.RecommendRequest;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -58,7 +60,7 @@ class HttpBenchCommandTest {
   @Test
   void requestBodyIsEscapedJson() {
     assertEquals("{\"history\":[\"B00A\",\"a\\\"b\\\\c\\n\\u0001\"],\"k\":10,\"beam\":20,\"exclude_history\":true}",
-        HttpBenchCommand.requestBody(new String[] {"B00A", "a\"b\\c\n\u0001"}, 10, 20));
+        RecommendRequest.body(List.of("B00A", "a\"b\\c\n\u0001"), 10, 20));
   }
 
   @Test
