@@ -24,10 +24,12 @@ public final class SidEncoder extends AbstractBlock {
   private final EmbeddingTable positions;
   private final List<EncoderLayer> layers = new ArrayList<>();
   private final RmsNorm finalNorm;
+  private final int length;
 
   public SidEncoder(GeneratorConfig c) {
     super(VERSION);
     this.dropout = c.dropout();
+    this.length = c.encoderLength();
     this.positions = addChildBlock("positions",
         new EmbeddingTable(c.encoderLength(), c.dModel()));
     for (int i = 0; i < c.encoderLayers(); i++) {
@@ -36,10 +38,17 @@ public final class SidEncoder extends AbstractBlock {
     this.finalNorm = addChildBlock("finalNorm", new RmsNorm(c.dModel(), c.normEps()));
   }
 
-  /** {@code embedded (B, S, D)}, {@code keyBias (B, 1, 1, S)} → memory {@code (B, S, D)}. */
+  /**
+   * {@code embedded (B, S, D)}, {@code keyBias (B, 1, 1, S)} → memory {@code (B, S, D)}. S may
+   * be shorter than the window: the input is then its right end (histories are right-aligned),
+   * at positions {@code window − S .. window − 1}.
+   */
   public NDArray apply(ParameterStore ps, NDArray embedded, NDArray keyBias, boolean training) {
     int s = (int) embedded.getShape().get(1);
-    NDArray ids = embedded.getManager().arange(s); // (S)
+    if (s < 1 || s > length) {
+      throw new IllegalArgumentException("S=" + s + " encoder positions, need 1.." + length);
+    }
+    NDArray ids = embedded.getManager().arange(length - s, length); // (S)
     NDArray x = embedded.add(positions.lookup(ps, ids, training)); // (B, S, D)
     if (training && dropout > 0f) {
       x = Dropout.dropout(x, dropout, true).head(); // (B, S, D)

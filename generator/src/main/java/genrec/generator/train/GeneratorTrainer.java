@@ -24,6 +24,7 @@ import genrec.quantizer.sid.QuantizerFiles.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -263,6 +264,14 @@ public final class GeneratorTrainer {
           int b = (int) (st.step % batchesPerEpoch);
           if (epoch != permEpoch) {
             perm = permutation(n, seed, epoch);
+            if (sequence && config.lengthBuckets() > 0) {
+              int[] lengths = new int[n];
+              for (int i = 0; i < n; i++) {
+                lengths[i] = samples.get(i)[2] - samples.get(i)[1];
+              }
+              perm = lengthBucketed(perm, lengths, config.batchSize(), config.lengthBuckets(),
+                  seed, epoch);
+            }
             permEpoch = epoch;
           }
           int from = b * config.batchSize();
@@ -512,6 +521,44 @@ public final class GeneratorTrainer {
       p[j] = t;
     }
     return p;
+  }
+
+  /**
+   * Reorders an epoch's shuffled samples so that each batch holds chunks of similar length: the
+   * order is cut into pools of {@code poolBatches × batchSize}, each pool is sorted by length
+   * (stably, so ties keep the shuffled order) and cut into batches, and the pool's full batches
+   * are shuffled by a {@link Random} seeded by (seed, epoch, pool). A partial last batch stays
+   * last. Deterministic in its arguments, so a resumed run sees the same batches.
+   *
+   * @param order the epoch's permutation of sample indices
+   * @param lengths sample index → its chunk length
+   * @return the new order, of the same indices
+   */
+  static int[] lengthBucketed(int[] order, int[] lengths, int batchSize, int poolBatches,
+      long seed, long epoch) {
+    int n = order.length;
+    int[] out = new int[n];
+    int poolSize = (int) Math.min(n, (long) poolBatches * batchSize);
+    for (int from = 0, pool = 0; from < n; from += poolSize, pool++) {
+      int to = Math.min(n, from + poolSize);
+      Integer[] members = new Integer[to - from];
+      for (int i = from; i < to; i++) {
+        members[i - from] = order[i];
+      }
+      Arrays.sort(members, Comparator.comparingInt(i -> lengths[i])); // stable
+      int full = members.length / batchSize;
+      int[] batches = permutation(full, seed ^ 0x2545F4914F6CDD1DL, epoch * 1_000_003L + pool);
+      int at = from;
+      for (int b : batches) {
+        for (int k = 0; k < batchSize; k++) {
+          out[at++] = members[b * batchSize + k];
+        }
+      }
+      for (int k = full * batchSize; k < members.length; k++) {
+        out[at++] = members[k];
+      }
+    }
+    return out;
   }
 
   private static int stepSeed(long seed, long step) {

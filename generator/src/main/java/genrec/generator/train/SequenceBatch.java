@@ -20,8 +20,8 @@ import genrec.generator.model.SidVocabulary;
  * exactly what the per-prefix layout shows for that history.
  *
  * <p>Legend: B chunks, L_b inputs of chunk b, P = max L_b decoder rows per chunk (row p ↔
- * encoder position S − P + p), T steps, S encoder positions, G tokens per position, K codebook
- * size.
+ * encoder position S − P + p), T steps, S encoder positions (P: the window's last P, where the
+ * chunks are; the whole window with a user token), G tokens per position, K codebook size.
  *
  * @param encoder encoder ids {@code (B, S, G)}
  * @param decoder teacher-forced decoder ids {@code (B·P, T)}
@@ -68,6 +68,10 @@ record SequenceBatch(NDArray encoder, NDArray decoder, NDArray targets, NDArray 
       }
       p = Math.max(p, inputs[i].length);
     }
+    // the encoder input is cropped to the window's last P positions: to the left of them a
+    // right-aligned chunk has only padding (a user token, at position 0, keeps the whole window)
+    int full = s;
+    s = c.userTokens() ? full : p;
     int[] enc = new int[b * s * g];
     float[] bias = new float[b * p * t * s];
     int[] dec = new int[b * p * t];
@@ -76,11 +80,11 @@ record SequenceBatch(NDArray encoder, NDArray decoder, NDArray targets, NDArray 
     int count = 0;
     for (int i = 0; i < b; i++) {
       int[] row = vocab.encodeHistory(inputs[i], users == null ? null : users[i], codes);
-      System.arraycopy(row, 0, enc, i * s * g, s * g);
+      System.arraycopy(row, (full - s) * g, enc, i * s * g, s * g);
       boolean[] real = new boolean[s];
       for (int pos = 0; pos < s; pos++) {
         for (int k = 0; k < g; k++) {
-          real[pos] |= row[pos * g + k] != SidVocabulary.PAD;
+          real[pos] |= row[(full - s + pos) * g + k] != SidVocabulary.PAD;
         }
       }
       int len = inputs[i].length;

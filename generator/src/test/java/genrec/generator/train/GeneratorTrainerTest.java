@@ -165,6 +165,66 @@ class GeneratorTrainerTest {
   }
 
   @Test
+  void lengthBucketedBatchesPadLessAndAreFixedBySeedAndEpoch() {
+    int n = 1000;
+    int batch = 16;
+    java.util.Random r = new java.util.Random(7);
+    int[] lengths = new int[n];
+    for (int i = 0; i < n; i++) {
+      lengths[i] = 1 + r.nextInt(20);
+    }
+    int[] order = GeneratorTrainer.permutation(n, 3, 0);
+    int[] bucketed = GeneratorTrainer.lengthBucketed(order, lengths, batch, 8, 3, 0);
+    int[] sorted = bucketed.clone();
+    java.util.Arrays.sort(sorted);
+    int[] identity = java.util.stream.IntStream.range(0, n).toArray();
+    assertArrayEquals(identity, sorted); // every sample once
+    assertArrayEquals(bucketed, GeneratorTrainer.lengthBucketed(order, lengths, batch, 8, 3, 0));
+    assertNotEquals(java.util.Arrays.toString(bucketed), java.util.Arrays.toString(
+        GeneratorTrainer.lengthBucketed(order, lengths, batch, 8, 3, 1)));
+    // padded cells (batch × longest chunk) shrink from ~19/20 per row to close to the mean
+    long randomCells = paddedCells(order, lengths, batch);
+    long bucketCells = paddedCells(bucketed, lengths, batch);
+    long real = java.util.Arrays.stream(lengths).asLongStream().sum();
+    assertTrue(bucketCells < real * 1.25 && randomCells > real * 1.6,
+        "real " + real + ", random " + randomCells + ", bucketed " + bucketCells);
+    // batches of a pool are not in length order, and a pool keeps its own samples
+    int[] firstBatchMax = new int[8];
+    for (int b = 0; b < 8; b++) {
+      for (int k = 0; k < batch; k++) {
+        firstBatchMax[b] = Math.max(firstBatchMax[b], lengths[bucketed[b * batch + k]]);
+      }
+    }
+    int[] ascending = firstBatchMax.clone();
+    java.util.Arrays.sort(ascending);
+    assertNotEquals(java.util.Arrays.toString(ascending),
+        java.util.Arrays.toString(firstBatchMax));
+    int[] pool = java.util.Arrays.copyOf(bucketed, 8 * batch);
+    int[] poolBefore = java.util.Arrays.copyOf(order, 8 * batch);
+    java.util.Arrays.sort(pool);
+    java.util.Arrays.sort(poolBefore);
+    assertArrayEquals(poolBefore, pool);
+    // the partial last batch (1000 = 62 × 16 + 8) stays last
+    int[] tail = java.util.Arrays.copyOfRange(bucketed, 62 * batch, n);
+    for (int i : tail) {
+      assertTrue(java.util.Arrays.stream(order, 7 * 8 * batch, n).anyMatch(o -> o == i));
+    }
+  }
+
+  private static long paddedCells(int[] order, int[] lengths, int batch) {
+    long cells = 0;
+    for (int from = 0; from < order.length; from += batch) {
+      int max = 0;
+      int to = Math.min(order.length, from + batch);
+      for (int i = from; i < to; i++) {
+        max = Math.max(max, lengths[order[i]]);
+      }
+      cells += (long) max * (to - from);
+    }
+    return cells;
+  }
+
+  @Test
   void validationSubsetIsFixedBySeed() {
     TrainConfig c = TrainFixtures.train(4).optValidationUsers(10).build();
     List<EvalCase> s1 = trainer(c, 1).build().validationSubset(data.validation());

@@ -58,6 +58,8 @@ class SequenceParallelTest {
       int[] next = {7, 1, 9, 4, 11};
       SequenceBatch b = SequenceBatch.of(model, m, new int[][] {inputs}, new int[][] {next},
           null, CODES);
+      // the encoder input is cropped to the chunk: 5 of the window's 8 positions
+      assertEquals(new ai.djl.ndarray.types.Shape(1, 5, 4), b.encoder().getShape());
       NDArray logits = b.logits(model, ps, false); // (P, T, K)
       float seq = rowLoss(logits, b, inputs.length - 1);
       float ref = perPrefixLoss(model, m, inputs, 11);

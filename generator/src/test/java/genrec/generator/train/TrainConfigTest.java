@@ -46,4 +46,20 @@ class TrainConfigTest {
     TrainConfig ep = c.toBuilder().setEpochs(3).build();
     assertEquals(30, ep.totalSteps(10));
   }
+
+  @Test
+  void checkpointsWrittenBeforeLengthBucketsReadAsOff() throws Exception {
+    TrainConfig c = TrainConfig.beauty().toBuilder()
+        .optSamples(TrainConfig.Samples.SEQUENCE).build();
+    assertEquals(32, c.lengthBuckets());
+    com.fasterxml.jackson.databind.node.ObjectNode json = TensorFile.JSON.valueToTree(c);
+    assertEquals(c, TensorFile.JSON.treeToValue(json, TrainConfig.class));
+    json.remove("lengthBuckets");
+    TrainConfig old = TensorFile.JSON.treeToValue(json, TrainConfig.class);
+    assertEquals(0, old.lengthBuckets());
+    assertEquals(c.toBuilder().optLengthBuckets(0).build(), old);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> c.toBuilder().optLengthBuckets(-1).build());
+    assertTrue(e.getMessage().contains("lengthBuckets=-1"), e.getMessage());
+  }
 }

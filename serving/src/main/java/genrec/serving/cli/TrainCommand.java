@@ -67,6 +67,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--validation-users", description = "Validation users per check (default: the preset's).")
   Integer validationUsers;
 
+  @Option(names = "--length-buckets", paramLabel = "BATCHES",
+      description = "--layout sequence: sort chunks by length within pools of BATCHES batches, so "
+          + "a batch pads less; 0 draws batches at random (default: 32).")
+  Integer lengthBuckets;
+
   @Option(names = "--resume", description = "Continue RUN/generator/checkpoint.bin (its configs "
       + "and seed are used; --layout, --seed and --steps are ignored).")
   boolean resume;
@@ -115,6 +120,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (steps != null) {
         tc = tc.toBuilder().setMaxSteps(steps).build();
+      }
+      if (lengthBuckets != null) {
+        tc = tc.toBuilder().optLengthBuckets(lengthBuckets).build();
       }
       b = GeneratorTrainer.builder().setModelConfig(mc).setTrainConfig(tc).setSeed(seed);
     }
