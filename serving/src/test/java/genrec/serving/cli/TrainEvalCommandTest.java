@@ -42,7 +42,7 @@ class TrainEvalCommandTest {
     assertEquals(0, q.code(), q.err());
 
     CliRun t = run("train", "--data", d, "--preset", "tiny", "--run", r, "--steps", "20",
-        "--seed", "3", "--threads", "1");
+        "--seed", "3", "--threads", "1", "--layout", "tiger");
     assertEquals(0, t.code(), t.err());
     assertTrue(t.out().contains("trained 20 steps"), t.out());
     assertTrue(t.out().contains("best validation"), t.out());
@@ -74,7 +74,7 @@ class TrainEvalCommandTest {
     Files.copy(runDir.resolve("quantizer/sid.tsv"), Files.createDirectories(
         seqRun.resolve("quantizer")).resolve("sid.tsv"));
     CliRun s = run("train", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--steps",
-        "10", "--layout", "sequence", "--threads", "1");
+        "10", "--threads", "1"); // the default layout
     assertEquals(0, s.code(), s.err());
     assertTrue(s.out().contains("sequence-parallel, causal encoder"), s.out());
     CliRun se = run("eval", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--beam",
