@@ -129,6 +129,20 @@ public final class GeneratorModel implements AutoCloseable {
     return h;
   }
 
+  /**
+   * The latest weights of a training checkpoint ({@link GeneratorTrainer#CHECKPOINT_FILE}): the
+   * state at its last step, which may differ from the best-validated {@code model.bin}.
+   */
+  public static GeneratorModel lastOf(Path checkpointFile) {
+    Checkpoint cp = Checkpoint.read(checkpointFile);
+    try {
+      return of(cp.modelConfig(), cp.group("w/"), cp.seed(), cp.dataFingerprint(),
+          cp.sidFingerprint());
+    } catch (IllegalArgumentException e) {
+      throw new DataFormatException(checkpointFile, 0, null, e.getMessage());
+    }
+  }
+
   /** Loads a model saved by {@link #save}. */
   public static GeneratorModel load(Path file) {
     TensorFile.Contents c = TensorFile.read(file, FORMAT);

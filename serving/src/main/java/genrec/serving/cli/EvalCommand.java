@@ -38,6 +38,12 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Threads (default: all processors).")
   Integer threads;
 
+  enum Weights { best, last }
+
+  @Option(names = "--weights", defaultValue = "best", description = "best (model.bin, the best "
+      + "validation check) or last (the last step in checkpoint.bin) (default: ${DEFAULT-VALUE}).")
+  Weights weights;
+
   @Override
   public Integer call() {
     int th = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -46,14 +52,16 @@ final class EvalCommand implements Callable<Integer> {
     int[][] codes = TrainCommand.itemCodes(d, runDir, data.data);
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     List<EvalReport> reports = new ArrayList<>();
-    try (GeneratorModel model = ModelFiles.loadGenerator(runDir, codes)) {
+    try (GeneratorModel model = ModelFiles.loadGenerator(runDir, codes,
+        weights == Weights.last)) {
       PrefixTrie trie = PrefixTrie.of(codes, model.config().codebookSize());
       BeamSearch search = model.beamSearch(trie).optBeamWidth(beam).optExcludeHistory(true)
           .build();
       List<Recommender> models = List.of(
           new GenerativeRecommender(search, Math.min(10, codes.length),
               "generator (" + (model.config().causalEncoder() ? "sequence"
-                  : model.config().layout().name().toLowerCase(Locale.ROOT)) + ")"),
+                  : model.config().layout().name().toLowerCase(Locale.ROOT))
+                  + (weights == Weights.last ? ", last" : "") + ")"),
           MostPop.fit(split.train(), split.numItems(), true),
           ItemKnn.fit(split.train(), split.numItems(), data.preset().baseline().itemKnn(th)));
       System.out.printf(Locale.ROOT, "%s: %,d users evaluated, %,d items; beam %d%n", d.name(),

@@ -90,12 +90,21 @@ public final class ModelFiles {
    *     semantic IDs changed since training
    */
   public static GeneratorModel loadGenerator(Path runDir, int[][] codes) {
-    Path modelFile = runDir.resolve(GENERATOR_DIR).resolve(GeneratorTrainer.MODEL_FILE);
+    return loadGenerator(runDir, codes, false);
+  }
+
+  /**
+   * As {@link #loadGenerator(Path, int[][])}; with {@code last}, the weights at the last step of
+   * {@code RUN/generator/checkpoint.bin} instead of the best-validated {@code model.bin}.
+   */
+  public static GeneratorModel loadGenerator(Path runDir, int[][] codes, boolean last) {
+    Path modelFile = runDir.resolve(GENERATOR_DIR)
+        .resolve(last ? GeneratorTrainer.CHECKPOINT_FILE : GeneratorTrainer.MODEL_FILE);
     if (!Files.isRegularFile(modelFile)) {
       throw new IllegalArgumentException("no trained generator at " + modelFile
           + ": run 'genrec train' first");
     }
-    GeneratorModel g = GeneratorModel.load(modelFile);
+    GeneratorModel g = last ? GeneratorModel.lastOf(modelFile) : GeneratorModel.load(modelFile);
     if (!g.sidFingerprint().equals(TrainData.sidFingerprint(codes))) {
       g.close();
       throw new IllegalArgumentException("the semantic IDs in " + runDir.resolve(QUANTIZER_DIR)

@@ -81,5 +81,9 @@ class TrainEvalCommandTest {
         "5", "--threads", "1");
     assertEquals(0, se.code(), se.err());
     assertTrue(se.out().contains("generator (sequence)   test"), se.out());
+    CliRun last = run("eval", "--data", d, "--preset", "tiny", "--run", seqRun.toString(),
+        "--beam", "5", "--threads", "1", "--weights", "last");
+    assertEquals(0, last.code(), last.err());
+    assertTrue(last.out().contains("generator (sequence, last) test"), last.out());
   }
 }
