@@ -183,6 +183,8 @@ public final class GeneratorTrainer {
     if (n == 0) {
       throw new IllegalArgumentException("no training samples: every sequence is shorter than 2");
     }
+    int[] chunkLengths = sequence && config.lengthBuckets() > 0
+        ? samples.stream().mapToInt(smp -> smp[2] - smp[1]).toArray() : null;
     long batchesPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
     long total = config.totalSteps(batchesPerEpoch);
     int codebook = modelConfig.codebookSize();
@@ -264,13 +266,9 @@ public final class GeneratorTrainer {
           int b = (int) (st.step % batchesPerEpoch);
           if (epoch != permEpoch) {
             perm = permutation(n, seed, epoch);
-            if (sequence && config.lengthBuckets() > 0) {
-              int[] lengths = new int[n];
-              for (int i = 0; i < n; i++) {
-                lengths[i] = samples.get(i)[2] - samples.get(i)[1];
-              }
-              perm = lengthBucketed(perm, lengths, config.batchSize(), config.lengthBuckets(),
-                  seed, epoch);
+            if (chunkLengths != null) {
+              perm = lengthBucketed(perm, chunkLengths, config.batchSize(),
+                  config.lengthBuckets(), seed, epoch);
             }
             permEpoch = epoch;
           }

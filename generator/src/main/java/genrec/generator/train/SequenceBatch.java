@@ -55,7 +55,7 @@ record SequenceBatch(NDArray encoder, NDArray decoder, NDArray targets, NDArray 
     requireSupported(c);
     SidVocabulary vocab = model.vocabulary();
     int b = inputs.length;
-    int s = c.encoderLength();
+    int window = c.encoderLength();
     int g = c.tokensPerPosition();
     int t = c.levels();
     int p = 0;
@@ -70,8 +70,7 @@ record SequenceBatch(NDArray encoder, NDArray decoder, NDArray targets, NDArray 
     }
     // the encoder input is cropped to the window's last P positions: to the left of them a
     // right-aligned chunk has only padding (a user token, at position 0, keeps the whole window)
-    int full = s;
-    s = c.userTokens() ? full : p;
+    int s = c.userTokens() ? window : p;
     int[] enc = new int[b * s * g];
     float[] bias = new float[b * p * t * s];
     int[] dec = new int[b * p * t];
@@ -80,11 +79,11 @@ record SequenceBatch(NDArray encoder, NDArray decoder, NDArray targets, NDArray 
     int count = 0;
     for (int i = 0; i < b; i++) {
       int[] row = vocab.encodeHistory(inputs[i], users == null ? null : users[i], codes);
-      System.arraycopy(row, (full - s) * g, enc, i * s * g, s * g);
+      System.arraycopy(row, (window - s) * g, enc, i * s * g, s * g);
       boolean[] real = new boolean[s];
       for (int pos = 0; pos < s; pos++) {
         for (int k = 0; k < g; k++) {
-          real[pos] |= row[(full - s + pos) * g + k] != SidVocabulary.PAD;
+          real[pos] |= row[(window - s + pos) * g + k] != SidVocabulary.PAD;
         }
       }
       int len = inputs[i].length;
