@@ -45,6 +45,7 @@ class TrainEvalCommandTest {
         "--seed", "3", "--threads", "1", "--layout", "tiger");
     assertEquals(0, t.code(), t.err());
     assertTrue(t.out().contains("trained 20 steps"), t.out());
+    assertTrue(t.out().contains("no early stopping"), t.out()); // the tiny preset's patience 0
     assertTrue(t.out().contains("best validation"), t.out());
     Path gen = runDir.resolve("generator");
     for (String f : new String[] {"model.bin", "model.json", "checkpoint.bin", "learning-curve.csv"}) {
@@ -74,8 +75,9 @@ class TrainEvalCommandTest {
     Files.copy(runDir.resolve("quantizer/sid.tsv"), Files.createDirectories(
         seqRun.resolve("quantizer")).resolve("sid.tsv"));
     CliRun s = run("train", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--steps",
-        "10", "--threads", "1"); // the default layout
+        "10", "--threads", "1", "--patience", "3"); // the default layout
     assertEquals(0, s.code(), s.err());
+    assertTrue(s.out().contains("patience 3"), s.out());
     assertTrue(s.out().contains("sequence-parallel, causal encoder"), s.out());
     CliRun se = run("eval", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--beam",
         "5", "--threads", "1");
