@@ -105,34 +105,36 @@ final class TrainCommand implements Callable<Integer> {
       int k = Math.max(codeRange(codes),
           SidArtifacts.loadTable(runDir.resolve("quantizer")).codebookSize());
       GeneratorConfig mc = modelConfig(preset, layout, data.preset().data().historyWindow(), k);
-      TrainConfig tc = TrainConfig.preset(preset);
+      // preset, then every option given; validated once, by build()
+      TrainConfig.Builder tb = TrainConfig.preset(preset).toBuilder();
       if (layout == Layout.sequence) {
-        tc = tc.toBuilder().optSamples(TrainConfig.Samples.SEQUENCE).build();
+        tb.optSamples(TrainConfig.Samples.SEQUENCE);
       }
       if (batchSize != null) {
-        tc = tc.toBuilder().setBatchSize(batchSize).build();
+        tb.setBatchSize(batchSize);
       }
       if (learningRate != null) {
-        tc = tc.toBuilder().setLearningRate(learningRate).build();
+        tb.setLearningRate(learningRate);
       }
       if (warmupSteps != null) {
-        tc = tc.toBuilder().optWarmupSteps(warmupSteps).build();
+        tb.optWarmupSteps(warmupSteps);
       }
       if (validateEvery != null) {
-        tc = tc.toBuilder().optValidateEvery(validateEvery).optCheckpointEvery(validateEvery).build();
+        tb.optValidateEvery(validateEvery).optCheckpointEvery(validateEvery);
       }
       if (validationUsers != null) {
-        tc = tc.toBuilder().optValidationUsers(validationUsers).build();
+        tb.optValidationUsers(validationUsers);
       }
       if (steps != null) {
-        tc = tc.toBuilder().setMaxSteps(steps).build();
+        tb.setMaxSteps(steps);
       }
       if (lengthBuckets != null) {
-        tc = tc.toBuilder().optLengthBuckets(lengthBuckets).build();
+        tb.optLengthBuckets(lengthBuckets);
       }
       if (patience != null) {
-        tc = tc.toBuilder().optPatience(patience).build();
+        tb.optPatience(patience);
       }
+      TrainConfig tc = tb.build();
       b = GeneratorTrainer.builder().setModelConfig(mc).setTrainConfig(tc).setSeed(seed);
     }
     b.optOutputDir(out).optProgress(true).optShutdownHook(true)
