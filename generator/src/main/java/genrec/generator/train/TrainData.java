@@ -38,11 +38,25 @@ public record TrainData(List<int[]> sequences, List<EvalCase> validation, int[][
 
   /** Training sequences and validation cases of a leave-one-out split. */
   public static TrainData of(LeaveOneOutSplit split, int[][] itemCodes) {
+    requireSameCatalogue(split, itemCodes);
+    return new TrainData(split.train(), split.validation(), itemCodes);
+  }
+
+  /**
+   * The refit data of a split: every user's training sequence extended with its validation item
+   * (everything but the test item), and no validation cases, since their targets are now
+   * trained on. Only test metrics are honest for a model trained on it.
+   */
+  public static TrainData refit(LeaveOneOutSplit split, int[][] itemCodes) {
+    requireSameCatalogue(split, itemCodes);
+    return new TrainData(split.trainPlusValidation(), List.of(), itemCodes);
+  }
+
+  private static void requireSameCatalogue(LeaveOneOutSplit split, int[][] itemCodes) {
     if (split.numItems() != itemCodes.length) {
       throw new IllegalArgumentException("the split has " + split.numItems()
           + " items but codes are given for " + itemCodes.length);
     }
-    return new TrainData(split.train(), split.validation(), itemCodes);
   }
 
   public int numItems() {

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.generator.data.Dataset;
+import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.data.LeaveOneOutSplit.EvalCase;
+import genrec.generator.data.SyntheticInteractions;
 import genrec.quantizer.sid.QuantizerFiles.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -149,6 +152,24 @@ class GeneratorTrainerTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> trainer(c, 5).build().resume(changed, cp));
     assertTrue(e.getMessage().contains("different semantic IDs"), e.getMessage());
+  }
+
+  @Test
+  void refitDataAddsEachValidationItemAndHasNoValidationCases() {
+    Dataset d = SyntheticInteractions.generate(
+        new SyntheticInteractions.Options(30, TrainFixtures.ITEMS, 5, 12, 7));
+    LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
+    TrainData refit = TrainData.refit(split, data.itemCodes());
+    assertTrue(refit.validation().isEmpty());
+    for (EvalCase c : split.test()) {
+      // the refit sequence is the test history: training + the validation item
+      assertArrayEquals(c.history(), refit.sequences().get(c.user()));
+      int[] train = split.train().get(c.user());
+      assertEquals(train.length + 1, c.history().length);
+    }
+    assertNotEquals(TrainData.of(split, data.itemCodes()).dataFingerprint(),
+        refit.dataFingerprint()); // how a refit run is told apart
+    assertEquals(TrainData.of(split, data.itemCodes()).sidFingerprint(), refit.sidFingerprint());
   }
 
   @Test

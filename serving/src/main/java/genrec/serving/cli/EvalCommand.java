@@ -11,6 +11,7 @@ import genrec.generator.eval.EvalReport;
 import genrec.generator.eval.Evaluator;
 import genrec.generator.eval.Recommender;
 import genrec.generator.train.GeneratorModel;
+import genrec.generator.train.TrainData;
 import genrec.quantizer.io.Progress;
 import genrec.serving.http.ModelFiles;
 import java.nio.file.Path;
@@ -54,6 +55,11 @@ final class EvalCommand implements Callable<Integer> {
     List<EvalReport> reports = new ArrayList<>();
     try (GeneratorModel model = ModelFiles.loadGenerator(runDir, codes,
         weights == Weights.last)) {
+      // a generator trained with 'genrec train --refit' has seen the validation targets: only
+      // the test split measures it, and the baselines are refit the same way
+      boolean refit = model.dataFingerprint()
+          .equals(TrainData.refit(split, codes).dataFingerprint());
+      List<int[]> fitOn = refit ? split.trainPlusValidation() : split.train();
       PrefixTrie trie = PrefixTrie.of(codes, model.config().codebookSize());
       BeamSearch search = model.beamSearch(trie).optBeamWidth(beam).optExcludeHistory(true)
           .build();
@@ -61,14 +67,17 @@ final class EvalCommand implements Callable<Integer> {
           new GenerativeRecommender(search, Math.min(10, codes.length),
               "generator (" + (model.config().causalEncoder() ? "sequence"
                   : model.config().layout().name().toLowerCase(Locale.ROOT))
-                  + (weights == Weights.last ? ", last" : "") + ")"),
-          MostPop.fit(split.train(), split.numItems(), true),
-          ItemKnn.fit(split.train(), split.numItems(), data.preset().baseline().itemKnn(th)));
-      System.out.printf(Locale.ROOT, "%s: %,d users evaluated, %,d items; beam %d%n", d.name(),
-          split.test().size(), d.catalog().size(), beam);
+                  + (weights == Weights.last ? ", last" : "") + (refit ? ", refit" : "") + ")"),
+          MostPop.fit(fitOn, split.numItems(), true),
+          ItemKnn.fit(fitOn, split.numItems(), data.preset().baseline().itemKnn(th)));
+      System.out.printf(Locale.ROOT, "%s: %,d users evaluated, %,d items; beam %d%s%n", d.name(),
+          split.test().size(), d.catalog().size(), beam, refit
+              ? "; refit run (trained on training + validation interactions): test split only, "
+                  + "MostPop and ItemKNN refit the same way" : "");
+      String[] splits = refit ? new String[] {"test"} : new String[] {"test", "validation"};
       Evaluator ev = new Evaluator(new int[] {5, 10}, th);
       for (Recommender m : models) {
-        for (String which : new String[] {"test", "validation"}) {
+        for (String which : splits) {
           List<LeaveOneOutSplit.EvalCase> cases =
               which.equals("test") ? split.test() : split.validation();
           try (Progress p = m instanceof GenerativeRecommender

@@ -3,6 +3,7 @@ package genrec.serving.cli;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.model.GeneratorConfig;
+import genrec.generator.train.Checkpoint;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.GeneratorTrainer;
 import genrec.generator.train.TrainConfig;
@@ -85,21 +86,38 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Validation threads (default: all processors).")
   Integer threads;
 
+  @Option(names = "--refit", description = "Also train on each user's validation interaction "
+      + "(everything but the test item), as 'genrec eval-baseline --refit' fits ItemKNN. No "
+      + "validation checks (their targets are trained on): model.bin is the last step, and "
+      + "'genrec eval' then reports the test split only, beside baselines refit the same way. "
+      + "A resumed refit run is recognised from its checkpoint.")
+  boolean refit;
+
   @Override
   public Integer call() {
     Dataset d = data.load();
     Path runDir = run.dir(d);
     int[][] codes = itemCodes(d, runDir, data.data);
-    TrainData td = TrainData.of(LeaveOneOutSplit.of(d), codes);
+    LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     Path out = runDir.resolve("generator");
     Path checkpoint = out.resolve(GeneratorTrainer.CHECKPOINT_FILE);
     GeneratorTrainer.Builder b;
+    TrainData td;
     if (resume) {
       if (!Files.isRegularFile(checkpoint)) {
         throw new IllegalArgumentException("nothing to resume: " + checkpoint + " does not exist");
       }
+      // a refit run is recognised by the data it was trained on
+      TrainData refitData = TrainData.refit(split, codes);
+      refit = Checkpoint.read(checkpoint).dataFingerprint().equals(refitData.dataFingerprint());
+      td = refit ? refitData : TrainData.of(split, codes);
       b = GeneratorTrainer.resumeFrom(checkpoint);
     } else {
+      if (refit && (validateEvery != null || validationUsers != null || patience != null)) {
+        throw new IllegalArgumentException("--refit trains on the validation targets, so it "
+            + "has no validation checks: drop --validate-every, --validation-users and --patience");
+      }
+      td = refit ? TrainData.refit(split, codes) : TrainData.of(split, codes);
       String preset = QuantizeCommand.presetBase(data.preset);
       // the quantizer's codebook, or more if a dedup code goes beyond it
       int k = Math.max(codeRange(codes),
@@ -134,6 +152,9 @@ final class TrainCommand implements Callable<Integer> {
       if (patience != null) {
         tb.optPatience(patience);
       }
+      if (refit) {
+        tb.optValidateEvery(0).optPatience(0); // checkpoints keep the preset's cadence
+      }
       TrainConfig tc = tb.build();
       b = GeneratorTrainer.builder().setModelConfig(mc).setTrainConfig(tc).setSeed(seed);
     }
@@ -149,22 +170,24 @@ final class TrainCommand implements Callable<Integer> {
     GeneratorConfig mc = trainer.modelConfig();
     System.out.printf(Locale.ROOT,
         "%s: %,d users, %,d items; generator %d+%d layers, D=%d, %s layout%s, codebook %d; "
-            + "batch %d, lr %.1e, %d steps, %s, seed %d%s%n",
+            + "batch %d, lr %.1e, %d steps, %s, seed %d%s%n%s",
         d.name(), d.users().size(), d.catalog().size(), mc.encoderLayers(), mc.decoderLayers(),
         mc.dModel(), mc.layout().name().toLowerCase(Locale.ROOT),
         trainer.trainConfig().samples() == TrainConfig.Samples.SEQUENCE
             ? " (sequence-parallel, causal encoder)" : "", mc.codebookSize(),
         trainer.trainConfig().batchSize(), trainer.trainConfig().learningRate(),
         trainer.trainConfig().maxSteps(),
-        trainer.trainConfig().patience() == 0 ? "no early stopping"
+        refit ? "refit" : trainer.trainConfig().patience() == 0 ? "no early stopping"
             : "patience " + trainer.trainConfig().patience(),
-        trainer.seed(), resume ? " (resumed)" : "");
+        trainer.seed(), resume ? " (resumed)" : "",
+        refit ? "refit: training on training + validation interactions; no validation checks, "
+            + "model.bin is the last step; only the test split measures it\n" : "");
     TrainResult r = resume ? trainer.resume(td, checkpoint) : trainer.train(td);
     try (GeneratorModel m = r.model()) {
       System.out.print(r.summary());
       System.out.println("wrote " + out + " (" + GeneratorTrainer.MODEL_FILE + ", "
-          + GeneratorTrainer.MODEL_JSON + ", " + GeneratorTrainer.CHECKPOINT_FILE + ", "
-          + GeneratorTrainer.CURVE_FILE + ")");
+          + GeneratorTrainer.MODEL_JSON + ", " + GeneratorTrainer.CHECKPOINT_FILE
+          + (refit ? "" : ", " + GeneratorTrainer.CURVE_FILE) + ")");
     }
     return 0;
   }

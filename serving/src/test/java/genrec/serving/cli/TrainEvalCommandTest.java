@@ -87,5 +87,35 @@ class TrainEvalCommandTest {
         "--beam", "5", "--threads", "1", "--weights", "last");
     assertEquals(0, last.code(), last.err());
     assertTrue(last.out().contains("generator (sequence, last) test"), last.out());
+
+    // --refit: trains on the validation interactions too; eval then reports the test split only
+    Path refitRun = dir.resolve("refit");
+    Files.copy(runDir.resolve("quantizer/sid.tsv"), Files.createDirectories(
+        refitRun.resolve("quantizer")).resolve("sid.tsv"));
+    String rr = refitRun.toString();
+    CliRun clash = run("train", "--data", d, "--preset", "tiny", "--run", rr, "--refit",
+        "--patience", "2");
+    assertEquals(2, clash.code());
+    assertTrue(clash.err().contains("--refit trains on the validation targets"), clash.err());
+    CliRun rt = run("train", "--data", d, "--preset", "tiny", "--run", rr, "--refit", "--steps",
+        "10", "--threads", "1");
+    assertEquals(0, rt.code(), rt.err());
+    assertTrue(rt.out().contains("10 steps, refit, seed 42"), rt.out());
+    assertTrue(!rt.out().contains("best validation"), rt.out());
+    assertTrue(Files.isRegularFile(refitRun.resolve("generator/model.bin")));
+    assertTrue(!Files.exists(refitRun.resolve("generator/learning-curve.csv")));
+    CliRun rr2 = run("train", "--data", d, "--preset", "tiny", "--run", rr, "--resume",
+        "--threads", "1"); // recognised as a refit run from its checkpoint
+    assertEquals(0, rr2.code(), rr2.err());
+    assertTrue(rr2.out().contains("refit, seed 42 (resumed)"), rr2.out());
+    CliRun re = run("eval", "--data", d, "--preset", "tiny", "--run", rr, "--beam", "5",
+        "--threads", "1");
+    assertEquals(0, re.code(), re.err());
+    assertTrue(re.out().contains("refit run"), re.out());
+    assertTrue(re.out().contains("generator (sequence, refit) test"), re.out());
+    assertTrue(re.out().contains("ItemKNN"), re.out());
+    assertTrue(!re.out().contains("validation  "), re.out()); // no validation rows
+    // the plain run is not mistaken for a refit one
+    assertTrue(!se.out().contains("refit"), se.out());
   }
 }
