@@ -71,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--patience", paramLabel = "CHECKS",
       description = "Stop after CHECKS validations without a better NDCG@10; 0 never stops early "
-          + "(default: the preset's, 5 for beauty).")
+          + "(default: the preset's: 0 for beauty, 4 for demo).")
   Integer patience;
 
   @Option(names = "--length-buckets", paramLabel = "BATCHES",

@@ -23,7 +23,8 @@ class PresetTest {
       assertEquals(3, p.baseline().lastN(), name);
     }
     assertEquals(300, Preset.load("tiny").data().synthetic().users());
-    assertEquals("rqvae", Preset.load("beauty").quantizer().method());
+    assertEquals("rqkmeans", Preset.load("beauty").quantizer().method());
+    assertEquals("rqvae", Preset.load("tiny").quantizer().method());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Preset.load("huge"));
     assertTrue(e.getMessage().contains("tiny, demo, beauty"), e.getMessage());
   }
