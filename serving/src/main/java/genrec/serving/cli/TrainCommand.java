@@ -109,7 +109,13 @@ final class TrainCommand implements Callable<Integer> {
       }
       // a refit run is recognised by the data it was trained on
       TrainData refitData = TrainData.refit(split, codes);
-      refit = Checkpoint.read(checkpoint).dataFingerprint().equals(refitData.dataFingerprint());
+      boolean refitCheckpoint =
+          Checkpoint.read(checkpoint).dataFingerprint().equals(refitData.dataFingerprint());
+      if (refit && !refitCheckpoint) {
+        throw new IllegalArgumentException("--refit: " + checkpoint
+            + " was not trained with --refit (resume it without --refit)");
+      }
+      refit = refitCheckpoint;
       td = refit ? refitData : TrainData.of(split, codes);
       b = GeneratorTrainer.resumeFrom(checkpoint);
     } else {

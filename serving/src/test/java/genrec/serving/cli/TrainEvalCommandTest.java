@@ -60,6 +60,10 @@ class TrainEvalCommandTest {
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("(resumed)"), again.out());
     assertTrue(again.out().contains("trained 20 steps"), again.out());
+    CliRun notRefit = run("train", "--data", d, "--preset", "tiny", "--run", r, "--resume",
+        "--refit");
+    assertEquals(2, notRefit.code());
+    assertTrue(notRefit.err().contains("was not trained with --refit"), notRefit.err());
 
     CliRun e = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--beam", "10",
         "--threads", "1");
