@@ -105,7 +105,14 @@ public final class GeneratorTrainer {
    * checkpoint's (see {@link #resumeFrom}) and the data must have the same fingerprints.
    */
   public TrainResult resume(TrainData data, Path checkpointFile) {
-    Checkpoint cp = Checkpoint.read(checkpointFile);
+    return resume(data, Checkpoint.read(checkpointFile), checkpointFile);
+  }
+
+  /**
+   * As {@link #resume(TrainData, Path)}, with the checkpoint already read from {@code
+   * checkpointFile} (named in errors), so a caller that inspected it need not read it again.
+   */
+  public TrainResult resume(TrainData data, Checkpoint cp, Path checkpointFile) {
     StringBuilder diff = new StringBuilder();
     if (!cp.modelConfig().equals(modelConfig)) {
       diff.append(" model config ").append(cp.modelConfig()).append(" vs ").append(modelConfig);
@@ -133,7 +140,11 @@ public final class GeneratorTrainer {
 
   /** A builder holding the configs and seed of the run saved in {@code checkpointFile}. */
   public static Builder resumeFrom(Path checkpointFile) {
-    Checkpoint cp = Checkpoint.read(checkpointFile);
+    return resumeFrom(Checkpoint.read(checkpointFile));
+  }
+
+  /** A builder holding the configs and seed of the run saved in {@code cp}. */
+  public static Builder resumeFrom(Checkpoint cp) {
     return builder().setModelConfig(cp.modelConfig()).setTrainConfig(cp.trainConfig())
         .setSeed(cp.seed());
   }

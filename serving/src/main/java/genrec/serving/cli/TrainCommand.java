@@ -103,21 +103,22 @@ final class TrainCommand implements Callable<Integer> {
     Path checkpoint = out.resolve(GeneratorTrainer.CHECKPOINT_FILE);
     GeneratorTrainer.Builder b;
     TrainData td;
+    Checkpoint cp = null; // read once, when resuming
     if (resume) {
       if (!Files.isRegularFile(checkpoint)) {
         throw new IllegalArgumentException("nothing to resume: " + checkpoint + " does not exist");
       }
       // a refit run is recognised by the data it was trained on
       TrainData refitData = TrainData.refit(split, codes);
-      boolean refitCheckpoint =
-          Checkpoint.read(checkpoint).dataFingerprint().equals(refitData.dataFingerprint());
+      cp = Checkpoint.read(checkpoint);
+      boolean refitCheckpoint = cp.dataFingerprint().equals(refitData.dataFingerprint());
       if (refit && !refitCheckpoint) {
         throw new IllegalArgumentException("--refit: " + checkpoint
             + " was not trained with --refit (resume it without --refit)");
       }
       refit = refitCheckpoint;
       td = refit ? refitData : TrainData.of(split, codes);
-      b = GeneratorTrainer.resumeFrom(checkpoint);
+      b = GeneratorTrainer.resumeFrom(cp);
     } else {
       if (refit && (validateEvery != null || validationUsers != null || patience != null)) {
         throw new IllegalArgumentException("--refit trains on the validation targets, so it "
@@ -188,7 +189,7 @@ final class TrainCommand implements Callable<Integer> {
         trainer.seed(), resume ? " (resumed)" : "",
         refit ? "refit: training on training + validation interactions; no validation checks, "
             + "model.bin is the last step; only the test split measures it\n" : "");
-    TrainResult r = resume ? trainer.resume(td, checkpoint) : trainer.train(td);
+    TrainResult r = cp != null ? trainer.resume(td, cp, checkpoint) : trainer.train(td);
     try (GeneratorModel m = r.model()) {
       System.out.print(r.summary());
       System.out.println("wrote " + out + " (" + GeneratorTrainer.MODEL_FILE + ", "

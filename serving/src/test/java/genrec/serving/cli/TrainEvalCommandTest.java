@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +22,13 @@ class TrainEvalCommandTest {
 
   private static CliRun run(String... args) {
     return CliRun.of(args);
+  }
+
+  /** A new run folder {@code to} with the semantic IDs of run {@code from}. */
+  private static Path runSharingIds(Path from, Path to) throws IOException {
+    Files.copy(from.resolve("quantizer/sid.tsv"),
+        Files.createDirectories(to.resolve("quantizer")).resolve("sid.tsv"));
+    return to;
   }
 
   @Test
@@ -74,10 +82,7 @@ class TrainEvalCommandTest {
     assertTrue(e.out().contains("MostPop                test"), e.out());
     assertTrue(e.out().contains("ItemKNN                validation"), e.out());
 
-    Path seqRun = dir.resolve("seq");
-    Files.createDirectories(seqRun);
-    Files.copy(runDir.resolve("quantizer/sid.tsv"), Files.createDirectories(
-        seqRun.resolve("quantizer")).resolve("sid.tsv"));
+    Path seqRun = runSharingIds(runDir, dir.resolve("seq"));
     CliRun s = run("train", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--steps",
         "10", "--threads", "1", "--patience", "3"); // the default layout
     assertEquals(0, s.code(), s.err());
@@ -93,9 +98,7 @@ class TrainEvalCommandTest {
     assertTrue(last.out().contains("generator (sequence, last) test"), last.out());
 
     // --refit: trains on the validation interactions too; eval then reports the test split only
-    Path refitRun = dir.resolve("refit");
-    Files.copy(runDir.resolve("quantizer/sid.tsv"), Files.createDirectories(
-        refitRun.resolve("quantizer")).resolve("sid.tsv"));
+    Path refitRun = runSharingIds(runDir, dir.resolve("refit"));
     String rr = refitRun.toString();
     CliRun clash = run("train", "--data", d, "--preset", "tiny", "--run", rr, "--refit",
         "--patience", "2");
