@@ -62,6 +62,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--warmup-steps", description = "Learning-rate warm-up steps (default: the preset's).")
   Integer warmupSteps;
 
+  @Option(names = "--dropout", paramLabel = "P",
+      description = "Dropout rate of the network, in [0, 1) (default: 0.1, TIGER's).")
+  Float dropout;
+
+  @Option(names = "--weight-decay", paramLabel = "W",
+      description = "AdamW weight decay on matrices (default: 0.01).")
+  Float weightDecay;
+
   @Option(names = "--validate-every", paramLabel = "STEPS",
       description = "Validate (and keep the best model) every STEPS steps (default: the preset's).")
   Integer validateEvery;
@@ -80,7 +88,8 @@ final class TrainCommand implements Callable<Integer> {
   Integer lengthBuckets;
 
   @Option(names = "--resume", description = "Continue RUN/generator/checkpoint.bin (its configs "
-      + "and seed are used; --layout, --seed and --steps are ignored).")
+      + "and seed are used; --layout, --seed, --steps, --dropout and --weight-decay are "
+      + "ignored).")
   boolean resume;
 
   @Option(names = "--threads", description = "Validation threads (default: all processors).")
@@ -130,6 +139,12 @@ final class TrainCommand implements Callable<Integer> {
       int k = Math.max(codeRange(codes),
           SidArtifacts.loadTable(runDir.resolve("quantizer")).codebookSize());
       GeneratorConfig mc = modelConfig(preset, layout, data.preset().data().historyWindow(), k);
+      if (dropout != null) {
+        if (!(dropout >= 0f && dropout < 1f)) {
+          throw new IllegalArgumentException("--dropout=" + dropout + " must be in [0, 1)");
+        }
+        mc = mc.toBuilder().optDropout(dropout).build();
+      }
       // preset, then every option given; validated once, by build()
       TrainConfig.Builder tb = TrainConfig.preset(preset).toBuilder();
       if (layout == Layout.sequence) {
@@ -143,6 +158,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       if (warmupSteps != null) {
         tb.optWarmupSteps(warmupSteps);
+      }
+      if (weightDecay != null) {
+        tb.optWeightDecay(weightDecay);
       }
       if (validateEvery != null) {
         tb.optValidateEvery(validateEvery).optCheckpointEvery(validateEvery);
@@ -177,13 +195,13 @@ final class TrainCommand implements Callable<Integer> {
     GeneratorConfig mc = trainer.modelConfig();
     System.out.printf(Locale.ROOT,
         "%s: %,d users, %,d items; generator %d+%d layers, D=%d, %s layout%s, codebook %d; "
-            + "batch %d, lr %.1e, %d steps, %s, seed %d%s%n%s",
+            + "dropout %.2f; batch %d, lr %.1e, weight decay %s, %d steps, %s, seed %d%s%n%s",
         d.name(), d.users().size(), d.catalog().size(), mc.encoderLayers(), mc.decoderLayers(),
         mc.dModel(), mc.layout().name().toLowerCase(Locale.ROOT),
         trainer.trainConfig().samples() == TrainConfig.Samples.SEQUENCE
             ? " (sequence-parallel, causal encoder)" : "", mc.codebookSize(),
-        trainer.trainConfig().batchSize(), trainer.trainConfig().learningRate(),
-        trainer.trainConfig().maxSteps(),
+        mc.dropout(), trainer.trainConfig().batchSize(), trainer.trainConfig().learningRate(),
+        trainer.trainConfig().weightDecay(), trainer.trainConfig().maxSteps(),
         refit ? "refit" : trainer.trainConfig().patience() == 0 ? "no early stopping"
             : "patience " + trainer.trainConfig().patience(),
         trainer.seed(), resume ? " (resumed)" : "",

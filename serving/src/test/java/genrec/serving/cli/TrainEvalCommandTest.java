@@ -83,10 +83,19 @@ class TrainEvalCommandTest {
     assertTrue(e.out().contains("ItemKNN                validation"), e.out());
 
     Path seqRun = runSharingIds(runDir, dir.resolve("seq"));
+    CliRun badDropout = run("train", "--data", d, "--preset", "tiny", "--run", seqRun.toString(),
+        "--dropout", "1");
+    assertEquals(2, badDropout.code());
+    assertTrue(badDropout.err().contains("--dropout=1.0 must be in [0, 1)"), badDropout.err());
     CliRun s = run("train", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--steps",
-        "10", "--threads", "1", "--patience", "3"); // the default layout
+        "10", "--threads", "1", "--patience", "3", "--dropout", "0.25", "--weight-decay",
+        "0.05"); // the default layout
     assertEquals(0, s.code(), s.err());
     assertTrue(s.out().contains("patience 3"), s.out());
+    assertTrue(s.out().contains("dropout 0.25;"), s.out());
+    assertTrue(s.out().contains("weight decay 0.05,"), s.out());
+    assertTrue(Files.readString(seqRun.resolve("generator/model.json"))
+        .contains("\"dropout\" : 0.25"));
     assertTrue(s.out().contains("sequence-parallel, causal encoder"), s.out());
     CliRun se = run("eval", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--beam",
         "5", "--threads", "1");
