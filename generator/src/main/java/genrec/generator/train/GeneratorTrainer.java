@@ -266,10 +266,10 @@ public final class GeneratorTrainer {
           ? Progress.start("train", Math.max(0, total - st.step), "steps")
           : Progress.silent()) {
         final long sessionStart = System.nanoTime();
-        final int[] doneSteps = {0};
-        progress.status(() -> String.format(Locale.ROOT, "loss %.4f, %.0f samples/s%s",
-            lastLoss[0],
-            doneSteps[0] * (double) config.batchSize() / ((System.nanoTime() - sessionStart) / 1e9),
+        // targets (next items predicted), not sequences: the sequence layout trains many per row
+        final long[] doneTargets = {0};
+        progress.status(() -> String.format(Locale.ROOT, "loss %.4f, %.0f targets/s%s",
+            lastLoss[0], doneTargets[0] / ((System.nanoTime() - sessionStart) / 1e9),
             st.bestStep >= 0 ? String.format(Locale.ROOT, ", best val NDCG@10 %.4f", st.bestNdcg)
                 : ""));
         while (st.step < total) {
@@ -309,7 +309,7 @@ public final class GeneratorTrainer {
           st.step++;
           lastLoss[0] = loss;
           losses[sessionSteps++] = loss;
-          doneSteps[0]++;
+          doneTargets[0] = sessionSamples;
           st.lossSum += loss;
           st.lossCount++;
           progress.advance(1);
@@ -429,11 +429,14 @@ public final class GeneratorTrainer {
     if (subset.isEmpty()) {
       return;
     }
-    BeamSearch search = BeamSearch.builder().setModel(net).setCatalogue(trie)
-        .optBeamWidth(config.validationBeam()).optExcludeHistory(true).build();
-    GenerativeRecommender rec = new GenerativeRecommender(search, 10, "generator");
-    EvalReport r = new Evaluator(new int[] {10}, evalThreads)
-        .evaluate(rec, subset, "validation", Progress.silent());
+    EvalReport r;
+    // a search folds the weights of this step; it is freed before training goes on
+    try (BeamSearch search = BeamSearch.builder().setModel(net).setCatalogue(trie)
+        .optBeamWidth(config.validationBeam()).optExcludeHistory(true).build()) {
+      GenerativeRecommender rec = new GenerativeRecommender(search, 10, "generator");
+      r = new Evaluator(new int[] {10}, evalThreads)
+          .evaluate(rec, subset, "validation", Progress.silent());
+    }
     double ndcg = r.ndcgAt(10);
     double recall = r.recallAt(10);
     st.curve.add(new TrainResult.CurvePoint(seconds, st.step, ndcg, recall,
@@ -649,7 +652,7 @@ public final class GeneratorTrainer {
       return this;
     }
 
-    /** A progress bar on stderr (loss, samples/s, ETA). */
+    /** A progress bar on stderr (loss, targets/s, ETA). */
     public Builder optProgress(boolean progress) {
       this.progress = progress;
       return this;

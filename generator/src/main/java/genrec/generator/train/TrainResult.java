@@ -17,8 +17,8 @@ import java.util.Locale;
  * @param curve one point per validation, in order
  * @param losses the training loss of every step of this session, in order
  * @param firstStep the global step before this session's first step (0, or the resumed step)
- * @param samplesPerSecond training samples per second of optimiser steps in this session
- *     (validation and file writes not counted)
+ * @param samplesPerSecond training targets (predicted next items) per second of optimiser steps
+ *     in this session (validation and file writes not counted)
  * @param stopReason why training stopped: "done", "early stopping", "time limit", "interrupted",
  *     or "stop after N steps"
  */
@@ -66,7 +66,7 @@ public record TrainResult(
   public String summary() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT,
-        "trained %d steps (%.2f epochs) in %.1f s, %.0f samples/s; stopped: %s%n", steps, epochs,
+        "trained %d steps (%.2f epochs) in %.1f s, %.0f targets/s; stopped: %s%n", steps, epochs,
         seconds, samplesPerSecond, stopReason));
     if (bestStep >= 0) {
       sb.append(String.format(Locale.ROOT,
