@@ -101,8 +101,14 @@ public final class BeamBenchmark {
   /** Measures one configuration. */
   public Row run(boolean cached, int beam, int batch, int warmup, int minCalls, double seconds,
       double peakGflops) {
-    BeamSearch search = BeamSearch.builder().setModel(model).setCatalogue(trie)
-        .optBeamWidth(beam).optUseCache(cached).build();
+    try (BeamSearch search = BeamSearch.builder().setModel(model).setCatalogue(trie)
+        .optBeamWidth(beam).optUseCache(cached).build()) {
+      return run(search, cached, beam, batch, warmup, minCalls, seconds, peakGflops);
+    }
+  }
+
+  private Row run(BeamSearch search, boolean cached, int beam, int batch, int warmup,
+      int minCalls, double seconds, double peakGflops) {
     int next = 0;
     for (int i = 0; i < warmup; i++) {
       search.search(batchOf(next, batch), null, topK);

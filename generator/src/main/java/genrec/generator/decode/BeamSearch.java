@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import genrec.generator.model.EncoderOutput;
+import genrec.generator.model.FoldedDecoder;
 import genrec.generator.model.GeneratorConfig;
 import genrec.generator.model.SidTransformer;
 import genrec.generator.model.SidVocabulary;
@@ -21,10 +22,15 @@ import java.util.List;
  * runs one row per user and expands to the beam width W; the last level keeps the best K paths.
  * Greedy decoding is beam width 1.
  *
- * <p>Immutable and thread-safe: each call has its own {@link NDManager} scope, parameter store
- * and cache. Legend in {@link genrec.generator.decode}.
+ * <p>The cached path runs the decoder through a {@link FoldedDecoder}: a copy of the decoder's
+ * weights folded when the search is built (later training steps are not seen; build a new search
+ * after them). It lives in a sub-manager of the weights' manager, freed by {@link #close()} or
+ * with the weights.
+ *
+ * <p>Thread-safe: each call has its own {@link NDManager} scope, parameter store and cache.
+ * Legend in {@link genrec.generator.decode}.
  */
-public final class BeamSearch {
+public final class BeamSearch implements AutoCloseable {
   private final SidTransformer model;
   private final PrefixTrie catalogue;
   private final DecodeConstraint constraint;
@@ -33,6 +39,7 @@ public final class BeamSearch {
   private final boolean useCache;
   private final DecoderStep step;
   private final Engine engine;
+  private final NDManager foldedScope; // null without the cache
 
   private BeamSearch(Builder b) {
     this.model = b.model;
@@ -41,8 +48,19 @@ public final class BeamSearch {
     this.beamWidth = b.beamWidth;
     this.excludeHistory = b.excludeHistory;
     this.useCache = b.useCache;
-    this.step = new DecoderStep(model);
-    this.engine = model.getParameters().valueAt(0).getArray().getManager().getEngine();
+    NDManager weights = model.getParameters().valueAt(0).getArray().getManager();
+    this.engine = weights.getEngine();
+    this.foldedScope = useCache ? weights.newSubManager() : null;
+    this.step = new DecoderStep(model,
+        useCache ? FoldedDecoder.of(model, foldedScope) : null);
+  }
+
+  /** Frees the folded decoder weights (the search cannot be used afterwards). */
+  @Override
+  public void close() {
+    if (foldedScope != null) {
+      foldedScope.close();
+    }
   }
 
   public int beamWidth() {
@@ -81,7 +99,8 @@ public final class BeamSearch {
       NDArray enc = model.encoderTokens(m, histories, users, catalogue::codesOf,
           numItems); // (U, S, G)
       EncoderOutput out = model.encode(ps, enc, false); // (U, S, D), (U, 1, 1, S)
-      CrossAttentionMemory memory = useCache ? CrossAttentionMemory.compute(model, ps, out) : null;
+      CrossAttentionMemory memory = useCache ? CrossAttentionMemory.compute(step.folded(), out)
+          : null;
       KvCache cache = useCache ? KvCache.allocate(m, c, u) : null;
       BeamState beams = BeamState.start(u, levels);
       for (int t = 0; t < levels; t++) {
@@ -97,7 +116,7 @@ public final class BeamSearch {
                 ids[r] = vocab.codeToken(t - 1, last[r]);
               }
             }
-            logits = step.step(ps, stepScope.create(ids), cache, memory); // (N, K)
+            logits = step.step(stepScope.create(ids), cache, memory); // (N, K)
           } else {
             logits = step.uncached(ps, prefixTokens(stepScope, beams, vocab), out,
                 beams.userOfRows()); // (N, K)

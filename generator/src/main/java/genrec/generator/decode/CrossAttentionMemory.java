@@ -1,16 +1,14 @@
 package genrec.generator.decode;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.training.ParameterStore;
 import genrec.generator.model.EncoderOutput;
-import genrec.generator.model.SidTransformer;
+import genrec.generator.model.FoldedDecoder;
 
 /**
  * Each decoder layer's cross-attention keys and values, computed ONCE per user from the encoder
  * output and shared by all of that user's beams: the decoder step groups rows by user instead of
- * copying memory per beam (see {@link
- * genrec.generator.model.MultiHeadAttention#attendGrouped}). Per request; legend in {@link
- * genrec.generator.decode}.
+ * copying memory per beam (a user's beams are that user's queries, see {@link
+ * FoldedDecoder#step}). Per request; legend in {@link genrec.generator.decode}.
  */
 public final class CrossAttentionMemory {
   private final NDArray[][] keysValues;
@@ -24,9 +22,8 @@ public final class CrossAttentionMemory {
   }
 
   /** Projects the encoder memory {@code (U, S, D)} through every layer's key/value weights. */
-  public static CrossAttentionMemory compute(SidTransformer model, ParameterStore ps,
-      EncoderOutput enc) {
-    NDArray[][] kv = model.crossKeysValues(ps, enc.memory()); // [L][2] × (U, H, S, Dh)
+  public static CrossAttentionMemory compute(FoldedDecoder decoder, EncoderOutput enc) {
+    NDArray[][] kv = decoder.crossKeysValues(enc.memory()); // [L] × {(U,H,Dh,S), (U,H,S,Dh)}
     return new CrossAttentionMemory(kv, enc.keyBias(), (int) enc.memory().getShape().get(0));
   }
 
@@ -35,7 +32,8 @@ public final class CrossAttentionMemory {
     return users;
   }
 
-  /** {@code [layer][0=keys, 1=values]}, each {@code (U, H, S, Dh)}. */
+  /** {@code [layer][0=keys, 1=values]}: keys transposed {@code (U, H, Dh, S)}, values {@code
+   * (U, H, S, Dh)}. */
   NDArray[][] keysValues() {
     return keysValues;
   }

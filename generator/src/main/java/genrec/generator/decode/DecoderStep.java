@@ -6,20 +6,33 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import genrec.generator.model.EncoderOutput;
+import genrec.generator.model.FoldedDecoder;
 import genrec.generator.model.SelfKv;
 import genrec.generator.model.SidTransformer;
 
 /**
  * The decoder step function: this step's tokens, the KV cache and the cross-attention memory in;
- * logits of the level being decoded out. {@link #uncached} recomputes the whole prefix with the
- * full decoder pass instead; both must give the same logits. Legend in {@link
- * genrec.generator.decode}.
+ * logits of the level being decoded out, computed by the model's {@link FoldedDecoder}. {@link
+ * #uncached} recomputes the whole prefix with the full decoder pass of the model's blocks
+ * instead; both must give the same logits. Legend in {@link genrec.generator.decode}.
  */
 public final class DecoderStep {
   private final SidTransformer model;
+  private final FoldedDecoder folded;
 
-  public DecoderStep(SidTransformer model) {
+  /**
+   * @param model the network ({@link #uncached})
+   * @param folded its decoder folded for incremental steps ({@link #step}); null when only
+   *     {@link #uncached} is used
+   */
+  public DecoderStep(SidTransformer model, FoldedDecoder folded) {
     this.model = model;
+    this.folded = folded;
+  }
+
+  /** The folded decoder {@link #step} runs (null if there is none). */
+  FoldedDecoder folded() {
+    return folded;
   }
 
   /**
@@ -28,8 +41,7 @@ public final class DecoderStep {
    * @param tokens this step's input ids {@code (N)} int32 (BOS at t = 0)
    * @return logits of level t {@code (N, K)}
    */
-  public NDArray step(ParameterStore ps, NDArray tokens, KvCache cache,
-      CrossAttentionMemory memory) {
+  public NDArray step(NDArray tokens, KvCache cache, CrossAttentionMemory memory) {
     int n = (int) tokens.getShape().get(0);
     if (n != cache.rows() || n % memory.users() != 0) {
       throw new IllegalArgumentException(n + " token rows do not match the cache's "
@@ -40,7 +52,7 @@ public final class DecoderStep {
     for (int l = 0; l < layers; l++) {
       views[l] = cache.layer(l);
     }
-    NDArray logits = model.decodeStep(ps, tokens, cache.length(), views, memory.keysValues(),
+    NDArray logits = folded.step(tokens, cache.length(), views, memory.keysValues(),
         memory.keyBias(), n / memory.users()); // (N, K)
     cache.advance();
     return logits; // (N, K)

@@ -16,6 +16,8 @@ import genrec.generator.model.SelfKv;
  */
 public final class KvCache {
   private final int maxSteps;
+  private final NDIndex[] stepAt; // [t] ":, :, t:t+1", built once (string parsing costs µs per call)
+  private final NDIndex[] upTo; // [t] ":, :, :t+1"
   private final NDArray[] keys;
   private final NDArray[] values;
   private int length;
@@ -26,6 +28,12 @@ public final class KvCache {
     this.values = values;
     this.rows = rows;
     this.maxSteps = maxSteps;
+    this.stepAt = new NDIndex[maxSteps];
+    this.upTo = new NDIndex[maxSteps];
+    for (int t = 0; t < maxSteps; t++) {
+      stepAt[t] = NDIndex.sliceAxis(2, t, t + 1);
+      upTo[t] = NDIndex.sliceAxis(2, 0, t + 1);
+    }
   }
 
   /** Zero-filled cache for {@code rows} decoding rows in {@code manager}. */
@@ -63,11 +71,10 @@ public final class KvCache {
       if (length >= maxSteps) {
         throw new IllegalStateException("cache is full: " + maxSteps + " steps");
       }
-      NDIndex at = new NDIndex(":, :, {}:{}", length, length + 1);
-      keys[layer].set(at, k); // (N, H, levels, Dh), step t written
-      values[layer].set(at, v); // (N, H, levels, Dh)
-      NDIndex upTo = new NDIndex(":, :, :{}", length + 1);
-      return new NDArray[] {keys[layer].get(upTo), values[layer].get(upTo)}; // (N, H, t+1, Dh)
+      keys[layer].set(stepAt[length], k); // (N, H, levels, Dh), step t written
+      values[layer].set(stepAt[length], v); // (N, H, levels, Dh)
+      return new NDArray[] {keys[layer].get(upTo[length]),
+          values[layer].get(upTo[length])}; // (N, H, t+1, Dh)
     };
   }
 

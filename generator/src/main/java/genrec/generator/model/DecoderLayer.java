@@ -12,10 +12,9 @@ import ai.djl.util.PairList;
 
 /**
  * One pre-norm decoder layer: causal self-attention, cross-attention over the encoder memory,
- * MLP, each as {@code x += drop(sublayer(norm(x)))}. Two ways to run it, which must agree: the
- * full pass over all T steps ({@link #apply}, training and reference) and one incremental step
- * ({@link #step}) whose self-attention keys/values come from a cache and whose cross-attention
- * keys/values are precomputed once per user.
+ * MLP, each as {@code x += drop(sublayer(norm(x)))}. This is the full pass over all T steps
+ * ({@link #apply}, {@link #applyGrouped}: training and the reference); incremental inference
+ * steps run through {@link FoldedDecoder}, which must agree with it.
  *
  * <p>Block inputs: {@code x (B, T, D)}, {@code memory (B, S, D)}, {@code causalBias (1, 1, T,
  * T)}, {@code keyBias (B, 1, 1, S)}; output {@code (B, T, D)}. Legend as in {@link
@@ -43,6 +42,30 @@ public final class DecoderLayer extends AbstractBlock {
     this.norm3 = addChildBlock("norm3", new RmsNorm(c.dModel(), c.normEps()));
     this.feedForward = addChildBlock("feedForward", FeedForward.builder()
         .setDModel(c.dModel()).setMlpDim(c.mlpDim()).optDropout(c.dropout()).build());
+  }
+
+  RmsNorm norm1() {
+    return norm1;
+  }
+
+  MultiHeadAttention selfAttention() {
+    return selfAttention;
+  }
+
+  RmsNorm norm2() {
+    return norm2;
+  }
+
+  MultiHeadAttention crossAttention() {
+    return crossAttention;
+  }
+
+  RmsNorm norm3() {
+    return norm3;
+  }
+
+  FeedForward feedForward() {
+    return feedForward;
   }
 
   /**
@@ -107,39 +130,6 @@ public final class DecoderLayer extends AbstractBlock {
     x = x.add(drop(crossAttention.project(ps, ctx, training), training)); // (B·P, T, D)
     h = norm3.norm(ps, x, training); // (B·P, T, D)
     return x.add(drop(feedForward.apply(ps, h, training), training)); // (B·P, T, D)
-  }
-
-  /** Cross-attention keys and values of {@code memory (U, S, D)}: 2 × {@code (U, H, S, Dh)}. */
-  public NDArray[] crossKeysValues(ParameterStore ps, NDArray memory) {
-    return crossAttention.keysValues(ps, memory, false); // 2 × (U, H, S, Dh)
-  }
-
-  /**
-   * One incremental inference step (no dropout).
-   *
-   * @param x this step's input {@code (N, 1, D)}, N = U·W rows, user-major
-   * @param cache this layer's self-attention keys/values of earlier steps
-   * @param crossKeys {@code (U, H, S, Dh)} from {@link #crossKeysValues}
-   * @param crossValues {@code (U, H, S, Dh)}
-   * @param keyBias {@code (U, 1, 1, S)}
-   * @param beamsPerUser W
-   * @return {@code (N, 1, D)}
-   */
-  public NDArray step(ParameterStore ps, NDArray x, SelfKv cache, NDArray crossKeys,
-      NDArray crossValues, NDArray keyBias, int beamsPerUser) {
-    NDArray h = norm1.norm(ps, x, false); // (N, 1, D)
-    NDArray q = selfAttention.queries(ps, h, false); // (N, H, 1, Dh)
-    NDArray[] kv = selfAttention.keysValues(ps, h, false); // 2 × (N, H, 1, Dh)
-    NDArray[] all = cache.append(kv[0], kv[1]); // 2 × (N, H, t+1, Dh)
-    NDArray ctx = MultiHeadAttention.attend(q, all[0], all[1], null); // (N, H, 1, Dh)
-    x = x.add(selfAttention.project(ps, ctx, false)); // (N, 1, D)
-    h = norm2.norm(ps, x, false); // (N, 1, D)
-    q = crossAttention.queries(ps, h, false); // (N, H, 1, Dh)
-    ctx = MultiHeadAttention.attendGrouped(q, crossKeys, crossValues, keyBias,
-        beamsPerUser); // (N, H, 1, Dh)
-    x = x.add(crossAttention.project(ps, ctx, false)); // (N, 1, D)
-    h = norm3.norm(ps, x, false); // (N, 1, D)
-    return x.add(feedForward.apply(ps, h, false)); // (N, 1, D)
   }
 
   private NDArray drop(NDArray x, boolean training) {

@@ -43,6 +43,11 @@ public final class EmbeddingTable extends AbstractBlock {
     return dim;
   }
 
+  /** The table {@code (rows, D)} as stored (for {@link FoldedDecoder}). */
+  NDArray weightArray() {
+    return weight.getArray();
+  }
+
   /** Looks up {@code ids} {@code (...)} → {@code (..., D)}. */
   public NDArray lookup(ParameterStore ps, NDArray ids, boolean training) {
     NDArray w = ps.getValue(weight, ids.getDevice(), training); // (rows, D)

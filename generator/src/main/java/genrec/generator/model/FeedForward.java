@@ -33,6 +33,16 @@ public final class FeedForward extends AbstractBlock {
     this.out = addChildBlock("out", Linear.builder().setUnits(dModel).optBias(false).build());
   }
 
+  /** Input projection weight {@code (F, D)} as stored (for {@link FoldedDecoder}). */
+  NDArray inWeight() {
+    return in.getParameters().get("weight").getArray();
+  }
+
+  /** Output projection weight {@code (D, F)}. */
+  NDArray outWeight() {
+    return out.getParameters().get("weight").getArray();
+  }
+
   /** Applies the MLP to {@code x (B, T, D)} → {@code (B, T, D)}. */
   public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     NDArray h = Activation.relu(in.forward(ps, new NDList(x), training).head()); // (B, T, F)

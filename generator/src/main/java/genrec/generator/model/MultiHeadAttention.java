@@ -53,6 +53,26 @@ public final class MultiHeadAttention extends AbstractBlock {
     return headDim;
   }
 
+  /** Query projection weight {@code (A, D)} as stored (for {@link FoldedDecoder}). */
+  NDArray queryWeight() {
+    return query.getParameters().get("weight").getArray();
+  }
+
+  /** {@code (A, D)}. */
+  NDArray keyWeight() {
+    return key.getParameters().get("weight").getArray();
+  }
+
+  /** {@code (A, D)}. */
+  NDArray valueWeight() {
+    return value.getParameters().get("weight").getArray();
+  }
+
+  /** Output projection weight {@code (D, A)}. */
+  NDArray outputWeight() {
+    return output.getParameters().get("weight").getArray();
+  }
+
   /** Projects {@code x (B, T, D)} to queries {@code (B, H, T, Dh)}. */
   public NDArray queries(ParameterStore ps, NDArray x, boolean training) {
     return splitHeads(query.forward(ps, new NDList(x), training).head()); // (B, H, T, Dh)
@@ -94,36 +114,6 @@ public final class MultiHeadAttention extends AbstractBlock {
       scores = scores.add(bias); // (B, H, T, S)
     }
     return scores.softmax(-1).matMul(v); // (B, H, T, Dh)
-  }
-
-  /**
-   * Attention of one decoding step where consecutive groups of {@code beamsPerUser} rows belong
-   * to the same user and share that user's keys and values (no per-beam copies): the beams of a
-   * user are treated as that user's query positions.
-   *
-   * @param q {@code (N, H, 1, Dh)} with N = U·W, rows user-major
-   * @param k {@code (U, H, S, Dh)}
-   * @param v {@code (U, H, S, Dh)}
-   * @param bias {@code (U, 1, 1, S)} or null
-   * @param beamsPerUser W
-   * @return context {@code (N, H, 1, Dh)}
-   */
-  public static NDArray attendGrouped(NDArray q, NDArray k, NDArray v, NDArray bias,
-      int beamsPerUser) {
-    long n = q.getShape().get(0);
-    long h = q.getShape().get(1);
-    long dh = q.getShape().get(3);
-    long u = k.getShape().get(0);
-    if (n != u * beamsPerUser) {
-      throw new IllegalArgumentException(
-          n + " query rows do not split into " + u + " users × " + beamsPerUser + " beams");
-    }
-    NDArray grouped = q.reshape(u, beamsPerUser, h, dh) // (U, W, H, Dh)
-        .transpose(0, 2, 1, 3); // (U, H, W, Dh)
-    NDArray ctx = attend(grouped, k, v, bias); // (U, H, W, Dh)
-    return ctx.transpose(0, 2, 1, 3) // (U, W, H, Dh)
-        .reshape(n, 1, h, dh) // (N, 1, H, Dh)
-        .transpose(0, 2, 1, 3); // (N, H, 1, Dh)
   }
 
   private NDArray splitHeads(NDArray x) {

@@ -36,6 +36,11 @@ public final class RmsNorm extends AbstractBlock {
     return x.div(ms.add(eps).sqrt()).mul(g); // (..., D)
   }
 
+  /** The gain vector {@code (D)} as stored (for {@link FoldedDecoder}). */
+  NDArray gammaArray() {
+    return gamma.getArray();
+  }
+
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training,
       PairList<String, Object> params) {

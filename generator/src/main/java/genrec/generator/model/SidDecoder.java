@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * The decoder stack: learned step embeddings ({@code levels} of them) added to the embedded
  * decoder input, then {@code decoderLayers} {@link DecoderLayer}s and a final {@link RmsNorm}.
- * Run as a full causal pass ({@link #apply}) or one step at a time ({@link #step}).
+ * Run as a full causal pass ({@link #apply}); one step at a time is {@link FoldedDecoder}.
  *
  * <p>Block inputs: {@code embedded (B, T, D)}, {@code memory (B, S, D)}, {@code keyBias (B, 1, 1,
  * S)}; output hidden states {@code (B, T, D)}. Legend as in {@link MultiHeadAttention}.
@@ -45,6 +45,14 @@ public final class SidDecoder extends AbstractBlock {
 
   public DecoderLayer layer(int i) {
     return layers.get(i);
+  }
+
+  EmbeddingTable positions() {
+    return positions;
+  }
+
+  RmsNorm finalNorm() {
+    return finalNorm;
   }
 
   /**
@@ -98,31 +106,6 @@ public final class SidDecoder extends AbstractBlock {
       x = layer.applyGrouped(ps, x, memory, causal, crossBias, training); // (B·P, T, D)
     }
     return finalNorm.norm(ps, x, training); // (B·P, T, D)
-  }
-
-  /**
-   * One incremental step (inference).
-   *
-   * @param embedded this step's embedded tokens {@code (N, 1, D)}
-   * @param step index t of this step
-   * @param caches one self-attention cache per layer
-   * @param crossKv per layer {keys, values}, each {@code (U, H, S, Dh)}
-   * @param keyBias {@code (U, 1, 1, S)}
-   * @param beamsPerUser W, with N = U·W
-   * @return hidden state {@code (N, 1, D)}
-   */
-  public NDArray step(ParameterStore ps, NDArray embedded, int step, SelfKv[] caches,
-      NDArray[][] crossKv, NDArray keyBias, int beamsPerUser) {
-    if (step < 0 || step >= maxSteps) {
-      throw new IllegalArgumentException("step=" + step + " is outside [0, " + maxSteps + ")");
-    }
-    NDArray ids = embedded.getManager().create(new int[] {step}); // (1)
-    NDArray x = embedded.add(positions.lookup(ps, ids, false)); // (N, 1, D)
-    for (int i = 0; i < layers.size(); i++) {
-      x = layers.get(i).step(ps, x, caches[i], crossKv[i][0], crossKv[i][1], keyBias,
-          beamsPerUser); // (N, 1, D)
-    }
-    return finalNorm.norm(ps, x, false); // (N, 1, D)
   }
 
   /** Additive causal mask {@code (1, 1, T, T)}: 0 on and below the diagonal, masked above. */

@@ -61,6 +61,15 @@ public final class SidTransformer extends AbstractBlock {
     return decoder;
   }
 
+  EmbeddingTable tokens() {
+    return tokens;
+  }
+
+  /** Level {@code l}'s output head weight {@code (K, D)} as stored. */
+  NDArray headWeight(int l) {
+    return heads.get(l).getParameters().get("weight").getArray();
+  }
+
   /** Allocates the weights in {@code manager} (the model's own, long-lived manager). */
   public void initialize(NDManager manager) {
     initialize(manager, DataType.FLOAT32, new Shape(1, config.encoderLength(),
@@ -175,38 +184,6 @@ public final class SidTransformer extends AbstractBlock {
       perStep.add(heads.get(i).forward(ps, new NDList(h), training).head()); // (B, K)
     }
     return NDArrays.stack(perStep, 1); // (B, T, K)
-  }
-
-  /**
-   * Each decoder layer's cross-attention keys and values of {@code memory (U, S, D)}, computed
-   * once per user: {@code [layer][0=keys, 1=values]}, each {@code (U, H, S, Dh)}.
-   */
-  public NDArray[][] crossKeysValues(ParameterStore ps, NDArray memory) {
-    NDArray[][] kv = new NDArray[decoder.numLayers()][];
-    for (int i = 0; i < kv.length; i++) {
-      kv[i] = decoder.layer(i).crossKeysValues(ps, memory); // 2 × (U, H, S, Dh)
-    }
-    return kv;
-  }
-
-  /**
-   * One decoder step: the logits of level {@code step} for every decoding row.
-   *
-   * @param stepTokens this step's input ids {@code (N)} int32 (BOS at step 0)
-   * @param step t in [0, levels)
-   * @param caches one self-attention cache per decoder layer
-   * @param crossKv from {@link #crossKeysValues}
-   * @param keyBias {@code (U, 1, 1, S)}
-   * @param beamsPerUser W, N = U·W
-   * @return logits {@code (N, K)}
-   */
-  public NDArray decodeStep(ParameterStore ps, NDArray stepTokens, int step, SelfKv[] caches,
-      NDArray[][] crossKv, NDArray keyBias, int beamsPerUser) {
-    NDArray emb = tokens.lookup(ps, stepTokens.expandDims(1), false); // (N, 1, D)
-    NDArray hidden = decoder.step(ps, emb, step, caches, crossKv, keyBias,
-        beamsPerUser); // (N, 1, D)
-    NDArray h = hidden.squeeze(1); // (N, D)
-    return heads.get(step).forward(ps, new NDList(h), false).head(); // (N, K)
   }
 
   @Override

@@ -8,7 +8,8 @@
  * genrec.generator.model.DecoderLayer}, {@link genrec.generator.model.SidEncoder}, {@link
  * genrec.generator.model.SidDecoder} and the whole model {@link
  * genrec.generator.model.SidTransformer}; {@link genrec.generator.model.SidLoss} is the
- * teacher-forced cross-entropy.
+ * teacher-forced cross-entropy. {@link genrec.generator.model.FoldedDecoder} is the decoder's
+ * weights folded for incremental inference steps (fewer, larger engine calls).
  *
  * <p>Shape legend used in comments throughout the package: B batch (users), N decoding rows
  * (users × beams), S encoder positions, G tokens summed into one encoder position (1 for TIGER,

@@ -94,7 +94,10 @@ public final class GeneratorModel implements AutoCloseable {
     return transformer;
   }
 
-  /** A beam-search builder over this model and {@code catalogue}; set options, then build. */
+  /**
+   * A beam-search builder over this model and {@code catalogue}; set options, then build. A built
+   * search holds the decoder's folded weights until it is closed or this model is.
+   */
   public BeamSearch.Builder beamSearch(PrefixTrie catalogue) {
     return BeamSearch.builder().setModel(transformer).setCatalogue(catalogue);
   }

@@ -226,11 +226,17 @@ class BeamSearchTest {
   }
 
   @Test
-  void searchLeavesNothingOnTheModelsManager() {
+  void searchLeavesNothingOnTheModelsManagerAndCloseFreesTheFoldedWeights() {
     PrefixTrie trie = PrefixTrie.of(codes, 256);
     int before = weights.getManagedArrays().size();
-    search(trie).optBeamWidth(4).build().search(histories, null, 3);
-    search(trie).optBeamWidth(4).optUseCache(false).build().search(histories, null, 3);
+    try (BeamSearch cached = search(trie).optBeamWidth(4).build();
+        BeamSearch uncached = search(trie).optBeamWidth(4).optUseCache(false).build()) {
+      int built = weights.getManagedArrays().size();
+      assertTrue(built > before, "the cached search holds its folded decoder weights");
+      cached.search(histories, null, 3);
+      uncached.search(histories, null, 3);
+      assertEquals(built, weights.getManagedArrays().size(), "a call leaves nothing behind");
+    }
     assertEquals(before, weights.getManagedArrays().size());
   }
 

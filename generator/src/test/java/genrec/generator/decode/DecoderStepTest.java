@@ -10,13 +10,14 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import genrec.generator.model.EncoderOutput;
+import genrec.generator.model.FoldedDecoder;
 import genrec.generator.model.GeneratorConfig;
 import genrec.generator.model.SidTransformer;
 import genrec.generator.model.SidVocabulary;
 import genrec.generator.model.TestModels;
 import org.junit.jupiter.api.Test;
 
-/** The cached step function against the full uncached decoder pass. */
+/** The cached step function (the folded decoder) against the full uncached decoder pass. */
 class DecoderStepTest {
 
   @Test
@@ -37,14 +38,15 @@ class DecoderStepTest {
         ParameterStore ps = new ParameterStore(m, false);
         EncoderOutput enc = model.encode(ps, model.encoderTokens(m, histories, null, codes),
             false); // (U, S, D)
-        CrossAttentionMemory memory = CrossAttentionMemory.compute(model, ps, enc);
+        FoldedDecoder folded = FoldedDecoder.of(model, m);
+        CrossAttentionMemory memory = CrossAttentionMemory.compute(folded, enc);
         KvCache cache = KvCache.allocate(m, c, users);
-        DecoderStep step = new DecoderStep(model);
+        DecoderStep step = new DecoderStep(model, folded);
 
         // step 0: one row per user
         NDArray bos = m.create(new int[] {SidVocabulary.BOS, SidVocabulary.BOS,
             SidVocabulary.BOS}); // (U)
-        float[] got0 = step.step(ps, bos, cache, memory).toFloatArray(); // (U, K)
+        float[] got0 = step.step(bos, cache, memory).toFloatArray(); // (U, K)
         // expand to W rows per user, then a within-user swap after step 2
         int[] expand = {0, 0, 1, 1, 2, 2};
         cache.reorder(expand);
@@ -60,7 +62,7 @@ class DecoderStepTest {
           for (int r = 0; r < n; r++) {
             ids[r] = vocab.codeToken(t - 1, paths[r][t - 1]);
           }
-          float[] got = step.step(ps, m.create(ids), cache, memory).toFloatArray(); // (N, K)
+          float[] got = step.step(m.create(ids), cache, memory).toFloatArray(); // (N, K)
           for (int r = 0; r < n; r++) {
             assertArrayEquals(java.util.Arrays.copyOfRange(want[r], t * k, (t + 1) * k),
                 java.util.Arrays.copyOfRange(got, r * k, (r + 1) * k), 1e-4f,
@@ -101,7 +103,7 @@ class DecoderStepTest {
         int k = c.codebookSize();
         for (int t = 0; t < c.levels(); t++) {
           NDArray prefix = tokens.get(new NDIndex(":, :{}", t + 1)); // (N, t+1)
-          float[] got = new DecoderStep(model).uncached(ps, prefix, enc, new int[] {0, 1})
+          float[] got = new DecoderStep(model, null).uncached(ps, prefix, enc, new int[] {0, 1})
               .toFloatArray(); // (N, K)
           for (int r = 0; r < 2; r++) {
             assertArrayEquals(java.util.Arrays.copyOfRange(want[r], t * k, (t + 1) * k),
