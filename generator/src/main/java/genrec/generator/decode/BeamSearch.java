@@ -40,6 +40,7 @@ public final class BeamSearch implements AutoCloseable {
   private final DecoderStep step;
   private final Engine engine;
   private final NDManager foldedScope; // null without the cache
+  private final FoldedDecoder folded; // null without the cache
 
   private BeamSearch(Builder b) {
     this.model = b.model;
@@ -51,11 +52,11 @@ public final class BeamSearch implements AutoCloseable {
     NDManager weights = model.getParameters().valueAt(0).getArray().getManager();
     this.engine = weights.getEngine();
     this.foldedScope = useCache ? weights.newSubManager() : null;
-    this.step = new DecoderStep(model,
-        useCache ? FoldedDecoder.of(model, foldedScope) : null);
+    this.folded = useCache ? FoldedDecoder.of(model, foldedScope) : null;
+    this.step = new DecoderStep(model, folded);
   }
 
-  /** Frees the folded decoder weights (the search cannot be used afterwards). */
+  /** Frees the folded decoder weights (the cached search cannot be used afterwards). */
   @Override
   public void close() {
     if (foldedScope != null) {
@@ -99,8 +100,7 @@ public final class BeamSearch implements AutoCloseable {
       NDArray enc = model.encoderTokens(m, histories, users, catalogue::codesOf,
           numItems); // (U, S, G)
       EncoderOutput out = model.encode(ps, enc, false); // (U, S, D), (U, 1, 1, S)
-      CrossAttentionMemory memory = useCache ? CrossAttentionMemory.compute(step.folded(), out)
-          : null;
+      CrossAttentionMemory memory = useCache ? CrossAttentionMemory.compute(folded, out) : null;
       KvCache cache = useCache ? KvCache.allocate(m, c, u) : null;
       BeamState beams = BeamState.start(u, levels);
       for (int t = 0; t < levels; t++) {

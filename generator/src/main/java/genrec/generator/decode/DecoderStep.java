@@ -30,11 +30,6 @@ public final class DecoderStep {
     this.folded = folded;
   }
 
-  /** The folded decoder {@link #step} runs (null if there is none). */
-  FoldedDecoder folded() {
-    return folded;
-  }
-
   /**
    * One cached step at level {@code t = cache.length()}; appends to the cache and advances it.
    *

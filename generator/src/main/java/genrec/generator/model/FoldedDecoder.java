@@ -13,7 +13,7 @@ import ai.djl.nn.core.Linear;
  * The decoder's weights folded for incremental inference, so one beam-search step makes as few
  * engine calls as it can. At batch 1 a call is hundreds of small ops whose fixed cost, not their
  * FLOPs, sets the latency (README, Beam-search latency), so each decoder layer's step is 34 ops
- * instead of the block path's 65:
+ * instead of the removed block path's 64:
  *
  * <ul>
  *   <li>an RMS norm's gain and √D are folded into the columns of the projection that reads the
