@@ -4,8 +4,11 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.PrefixTrie;
+import genrec.generator.decode.SearchPhases;
+import genrec.generator.decode.SearchPhases.Phase;
 import genrec.generator.model.SidTransformer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +22,7 @@ import java.util.Locale;
  * Times beam-search calls: for every (cache on/off, beam width, batch size) it warms up, then
  * runs calls until both a minimum count and a time budget are reached, and reports latency
  * percentiles, users/s, peak RSS, and the call's analytic FLOPs as a fraction of the engine's
- * matmul peak measured in the same process.
+ * matmul peak measured in the same process, and the median time per call of each {@link Phase}.
  */
 public final class BeamBenchmark {
   private final SidTransformer model;
@@ -57,9 +60,11 @@ public final class BeamBenchmark {
    * @param gflops analytic GFLOPs of one call
    * @param flopBoundMs the time those FLOPs take at the measured matmul peak
    * @param peakRssMb the process's peak resident memory so far (VmHWM)
+   * @param phaseMs per {@link Phase} (in its order) the median time per call in ms
    */
   public record Row(boolean cached, int beam, int batch, int calls, double p50Ms, double p90Ms,
-      double p99Ms, double usersPerSecond, double gflops, double flopBoundMs, double peakRssMb) {
+      double p99Ms, double usersPerSecond, double gflops, double flopBoundMs, double peakRssMb,
+      double[] phaseMs) {
 
     /** p50 latency over the FLOP-bound time (1 = at the matmul peak). */
     public double ratioToBound() {
@@ -98,6 +103,32 @@ public final class BeamBenchmark {
     }
   }
 
+  /**
+   * Measures the engine's rate in GFLOP/s for the decoder's matmul shape: {@code rows} decoding
+   * rows times a {@code (out, in)} weight through {@code Linear} (the MLP input projection is
+   * {@code in = dModel}, {@code out = mlpDim}); the median of {@code reps} after warm-up. At
+   * batch 1 a step's matmuls have only W rows, and this rate, not the 1024³ peak, is what they can
+   * reach.
+   */
+  public static double linearGflops(int rows, int in, int out, int reps) {
+    try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
+      NDArray x = m.randomUniform(-1, 1, new Shape(rows, in)); // (N, in)
+      NDArray w = m.randomUniform(-1, 1, new Shape(out, in)); // (out, in)
+      double[] secs = new double[reps];
+      for (int i = -reps; i < reps; i++) { // the first reps are warm-up
+        long t0 = System.nanoTime();
+        try (NDArray y = Linear.linear(x, w).head()) { // (N, out)
+          y.get(0, 0).getFloat(); // force completion
+        }
+        if (i >= 0) {
+          secs[i] = (System.nanoTime() - t0) / 1e9;
+        }
+      }
+      Arrays.sort(secs);
+      return 2.0 * rows * in * out / secs[reps / 2] / 1e9;
+    }
+  }
+
   /** Measures one configuration. */
   public Row run(boolean cached, int beam, int batch, int warmup, int minCalls, double seconds,
       double peakGflops) {
@@ -115,12 +146,13 @@ public final class BeamBenchmark {
       next += batch;
     }
     List<Double> ms = new ArrayList<>();
+    SearchPhases phases = new SearchPhases();
     long start = System.nanoTime();
     while (ms.size() < minCalls || (System.nanoTime() - start) / 1e9 < seconds) {
       int[][] h = batchOf(next, batch);
       next += batch;
       long t0 = System.nanoTime();
-      search.search(h, null, topK);
+      search.search(h, null, topK, phases);
       ms.add((System.nanoTime() - t0) / 1e6);
       if (ms.size() >= 20 * minCalls) {
         break;
@@ -129,8 +161,13 @@ public final class BeamBenchmark {
     double[] sorted = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     double mean = Arrays.stream(sorted).average().orElse(Double.NaN);
     double gflops = DecodeFlops.call(model.config(), batch, beam, cached) / 1e9;
+    double[] phaseMs = new double[Phase.values().length];
+    for (Phase p : Phase.values()) {
+      phaseMs[p.ordinal()] = phases.medianMs(p);
+    }
     return new Row(cached, beam, batch, sorted.length, pct(sorted, 50), pct(sorted, 90),
-        pct(sorted, 99), batch / (mean / 1e3), gflops, gflops / peakGflops * 1e3, peakRssMb());
+        pct(sorted, 99), batch / (mean / 1e3), gflops, gflops / peakGflops * 1e3, peakRssMb(),
+        phaseMs);
   }
 
   private int[][] batchOf(int from, int batch) {
@@ -139,6 +176,18 @@ public final class BeamBenchmark {
       out[i] = histories[(from + i) % histories.length];
     }
     return out;
+  }
+
+  /** The phase medians of a row: {@code encode 4.10, cross-kv 0.30, ...} (ms per call). */
+  public static String formatPhases(Row r) {
+    StringBuilder b = new StringBuilder();
+    for (Phase p : Phase.values()) {
+      if (b.length() > 0) {
+        b.append(", ");
+      }
+      b.append(String.format(Locale.ROOT, "%s %.2f", p.label(), r.phaseMs()[p.ordinal()]));
+    }
+    return b.toString();
   }
 
   static double pct(double[] sorted, int p) {

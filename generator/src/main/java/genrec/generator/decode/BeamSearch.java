@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import genrec.generator.decode.SearchPhases.Phase;
 import genrec.generator.model.EncoderOutput;
 import genrec.generator.model.FoldedDecoder;
 import genrec.generator.model.GeneratorConfig;
@@ -87,6 +88,15 @@ public final class BeamSearch implements AutoCloseable {
    * @return one result per user, in input order
    */
   public List<BeamResult> search(int[][] histories, long[] users, int topK) {
+    return search(histories, users, topK, null);
+  }
+
+  /**
+   * {@link #search(int[][], long[], int)}, recording the call's phase times into {@code phases}
+   * (null: not timed).
+   */
+  public List<BeamResult> search(int[][] histories, long[] users, int topK,
+      SearchPhases phases) {
     int numItems = catalogue.numItems();
     validate(histories, users, topK, numItems);
     GeneratorConfig c = model.config();
@@ -95,16 +105,23 @@ public final class BeamSearch implements AutoCloseable {
     int k = c.codebookSize();
     int u = histories.length;
     BitSet[] excluded = excludeHistory ? exclusions(histories) : null;
+    if (phases != null) {
+      phases.beginCall();
+    }
     try (NDManager m = engine.newBaseManager()) {
+      long t0 = System.nanoTime();
       ParameterStore ps = new ParameterStore(m, false);
       NDArray enc = model.encoderTokens(m, histories, users, catalogue::codesOf,
           numItems); // (U, S, G)
       EncoderOutput out = model.encode(ps, enc, false); // (U, S, D), (U, 1, 1, S)
+      t0 = lap(phases, Phase.ENCODE, t0);
       CrossAttentionMemory memory = useCache ? CrossAttentionMemory.compute(folded, out) : null;
       KvCache cache = useCache ? KvCache.allocate(m, c, u) : null;
+      t0 = lap(phases, Phase.MEMORY, t0);
       BeamState beams = BeamState.start(u, levels);
       for (int t = 0; t < levels; t++) {
         try (NDManager stepScope = m.newSubManager()) {
+          t0 = System.nanoTime();
           NDArray logits; // (N, K)
           if (useCache) {
             int[] ids = new int[beams.rows()];
@@ -121,16 +138,28 @@ public final class BeamSearch implements AutoCloseable {
             logits = step.uncached(ps, prefixTokens(stepScope, beams, vocab), out,
                 beams.userOfRows()); // (N, K)
           }
+          t0 = lap(phases, Phase.DECODE, t0);
           float[] logp = logits.logSoftmax(-1).toFloatArray(); // (N, K) row-major
           int width = t == levels - 1 ? topK : beamWidth;
           int[] parents = beams.advance(logp, k, constraint, width, excluded);
+          t0 = lap(phases, Phase.SELECT, t0);
           if (useCache && t < levels - 1) {
             cache.reorder(parents);
+            lap(phases, Phase.REORDER, t0);
           }
         }
       }
       return List.of(beams.results(constraint));
     }
+  }
+
+  /** Adds the time since {@code since} to {@code phase} (when timed); returns now. */
+  private static long lap(SearchPhases phases, Phase phase, long since) {
+    long now = System.nanoTime();
+    if (phases != null) {
+      phases.add(phase, now - since);
+    }
+    return now;
   }
 
   /** BOS plus the code tokens of every row's prefix: {@code (N, t+1)}. */

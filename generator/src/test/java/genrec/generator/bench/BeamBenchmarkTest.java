@@ -8,6 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import genrec.generator.decode.PrefixTrie;
+import genrec.generator.decode.SearchPhases;
 import genrec.generator.model.GeneratorConfig;
 import genrec.generator.model.SidTransformer;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,8 +62,27 @@ class BeamBenchmarkTest {
       assertEquals(DecodeFlops.call(c, 2, 4, true) / 1e9, r.gflops(), 1e-12);
       assertEquals(r.gflops() * 1e3, r.flopBoundMs(), 1e-9); // peak 1 GFLOP/s
       assertTrue(BeamBenchmark.format(r).startsWith("kv-cache"));
+      // every phase ran and took part of the call; reorder ran (4 levels, 3 reorders)
+      double sum = 0;
+      for (double ms : r.phaseMs()) {
+        assertTrue(ms > 0 && ms <= r.p99Ms(), BeamBenchmark.formatPhases(r));
+        sum += ms;
+      }
+      assertTrue(sum <= 1.5 * r.p99Ms(), BeamBenchmark.formatPhases(r));
+      assertTrue(BeamBenchmark.formatPhases(r).startsWith("encode "));
+      BeamBenchmark.Row nc = b.run(false, 4, 2, 1, 5, 0, 1.0);
+      assertEquals(0, nc.phaseMs()[SearchPhases.Phase.MEMORY.ordinal()], 0.05); // no cross-kv
+      assertEquals(0, nc.phaseMs()[SearchPhases.Phase.REORDER.ordinal()], 0); // nothing to reorder
     }
     assertThrows(IllegalArgumentException.class, () -> new BeamBenchmark(null, null, new int[0][], 1));
+  }
+
+  @Test
+  void ratesArePositiveAndFinite() {
+    double small = BeamBenchmark.linearGflops(4, 8, 16, 5);
+    assertTrue(small > 0 && Double.isFinite(small), "" + small);
+    double peak = BeamBenchmark.matmulPeakGflops(64, 3);
+    assertTrue(peak > 0 && Double.isFinite(peak), "" + peak);
   }
 
   @Test

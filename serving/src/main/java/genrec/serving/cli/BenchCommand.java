@@ -6,6 +6,7 @@ import genrec.generator.bench.BeamBenchmark;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.decode.PrefixTrie;
+import genrec.generator.decode.SearchPhases;
 import genrec.generator.model.GeneratorConfig;
 import genrec.generator.model.SidTransformer;
 import genrec.quantizer.io.AtomicFiles;
@@ -37,7 +38,8 @@ final class BenchCommand implements Runnable {
       description = "Latency of trie-constrained beam search (tiger preset by default) on the "
           + "catalogue's semantic IDs: p50/p90/p99 per call, users/s, peak RSS, with and without "
           + "the KV cache, beside each call's analytic FLOPs and the time they take at the matmul "
-          + "peak measured in the same run. Weights are random (seeded): the cost of a call does "
+          + "peak measured in the same run, and the median time of each phase of a call (encode, "
+          + "cross-kv, decode, select, reorder). Weights are random (seeded): the cost of a call does "
           + "not depend on their values. Writes RUN/bench/beam.csv.")
   static final class Beam implements Callable<Integer> {
     @Mixin DataCommand.DataOptions data;
@@ -114,11 +116,25 @@ final class BenchCommand implements Runnable {
             "%s preset, %,d items, history %d, top-%d; PyTorch %s, %d threads; matmul peak %.1f GFLOP/s (1024^3, median of 15)%n",
             modelPreset, codes.length, config.historyWindow(), topK, engine.getVersion(),
             ai.djl.pytorch.jni.JniUtils.getNumThreads(), peak);
+        StringBuilder rates = new StringBuilder();
+        for (int beam : beams) {
+          if (rates.indexOf(" " + beam + " rows:") < 0) {
+            rates.append(String.format(Locale.ROOT, "%s %d rows: %.1f", rates.length() == 0 ? "" : ";",
+                beam, BeamBenchmark.linearGflops(beam, config.dModel(), config.mlpDim(), 201)));
+          }
+        }
+        System.out.printf(Locale.ROOT,
+            "decoder-shaped matmul (rows x %d -> %d, a batch-1 step's MLP input), GFLOP/s for%s%n",
+            config.dModel(), config.mlpDim(), rates);
         System.out.println(BeamBenchmark.header());
         BeamBenchmark bench = new BeamBenchmark(model, trie, histories, topK);
         int rowsTotal = beams.length * batches.length * (cacheOnly ? 1 : 2);
         StringBuilder csv = new StringBuilder(
-            "cache,beam,batch,calls,p50_ms,p90_ms,p99_ms,users_per_s,gflop,bound_ms,p50_over_bound,fraction_of_peak,peak_rss_mb\n");
+            "cache,beam,batch,calls,p50_ms,p90_ms,p99_ms,users_per_s,gflop,bound_ms,p50_over_bound,fraction_of_peak,peak_rss_mb");
+        for (SearchPhases.Phase p : SearchPhases.Phase.values()) {
+          csv.append(',').append(p.label().replace('-', '_')).append("_ms");
+        }
+        csv.append('\n');
         List<BeamBenchmark.Row> rows = new java.util.ArrayList<>();
         for (boolean cached : cacheOnly ? new boolean[] {true} : new boolean[] {true, false}) {
           for (int beam : beams) {
@@ -126,11 +142,20 @@ final class BenchCommand implements Runnable {
               BeamBenchmark.Row r = bench.run(cached, beam, batch, warmup, minCalls, seconds, peak);
               rows.add(r);
               System.out.println(BeamBenchmark.format(r));
-              csv.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.3f,%.3f,%.3f,%.2f,%.4f,%.4f,%.3f,%.4f,%.0f%n",
+              csv.append(String.format(Locale.ROOT, "%s,%d,%d,%d,%.3f,%.3f,%.3f,%.2f,%.4f,%.4f,%.3f,%.4f,%.0f",
                   cached, beam, batch, r.calls(), r.p50Ms(), r.p90Ms(), r.p99Ms(), r.usersPerSecond(),
                   r.gflops(), r.flopBoundMs(), r.ratioToBound(), r.fractionOfPeak(), r.peakRssMb()));
+              for (double ms : r.phaseMs()) {
+                csv.append(String.format(Locale.ROOT, ",%.3f", ms));
+              }
+              csv.append('\n');
             }
           }
+        }
+        System.out.println("median time per call of each phase, ms:");
+        for (BeamBenchmark.Row r : rows) {
+          System.out.printf(Locale.ROOT, "  %s beam %d batch %d: %s%n",
+              r.cached() ? "kv-cache" : "no-cache", r.beam(), r.batch(), BeamBenchmark.formatPhases(r));
         }
         summarize(rows);
         Path out = run.dir(d).resolve("bench").resolve("beam.csv");
