@@ -1,11 +1,14 @@
 package genrec.serving.cli;
 
+import genrec.generator.baseline.ItemKnn;
 import genrec.generator.data.Dataset;
+import genrec.generator.data.LeaveOneOutSplit;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.catalog.CatalogReaders;
 import genrec.quantizer.embed.EmbeddingFiles;
 import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.quantizer.embed.MiniLmEncoder;
+import genrec.quantizer.embed.NeighbourMix;
 import genrec.quantizer.io.AtomicFiles;
 import genrec.quantizer.io.DataFormatException;
 import genrec.quantizer.io.Progress;
@@ -71,8 +74,25 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: RUN/quantizer).")
   Path out;
 
+  @Option(names = "--cf-weight", paramLabel = "W", defaultValue = "0",
+      description = "Mix item-CF into the embeddings before quantizing: each item becomes "
+          + "(1-W)*text + W*(similarity-weighted mean of its ItemKNN neighbours' text), fitted on "
+          + "the training split only (leave-one-out, no validation or test items); in [0, 1), "
+          + "default ${DEFAULT-VALUE} (text only). New items ('quantize assign') use their text.")
+  double cfWeight;
+
+  @Option(names = "--cf-neighbours", paramLabel = "K", defaultValue = "20",
+      description = "With --cf-weight: the K most similar neighbours per item (default ${DEFAULT-VALUE}).")
+  int cfNeighbours;
+
   @Override
   public Integer call() {
+    if (!(cfWeight >= 0 && cfWeight < 1)) {
+      throw new IllegalArgumentException("--cf-weight=" + cfWeight + " must be in [0, 1)");
+    }
+    if (cfNeighbours < 1) {
+      throw new IllegalArgumentException("--cf-neighbours=" + cfNeighbours + " must be >= 1");
+    }
     Dataset d = data.load();
     Preset preset = data.preset();
     Preset.Quantizer q = preset.quantizer();
@@ -82,6 +102,9 @@ final class QuantizeCommand implements Callable<Integer> {
     EmbeddingMatrix emb = embeddings != null
         ? alignToCatalog(EmbeddingFiles.read(embeddings), d.catalog(), embeddings)
         : EmbedCommand.embed(d, run.dir(d), MiniLmEncoder.DEFAULT_BATCH_SIZE, null).matrix();
+    if (cfWeight != 0) {
+      emb = mixItemCf(d, emb);
+    }
     String base = presetBase(data.preset);
     long t0 = System.nanoTime();
     Quantizer model;
@@ -122,6 +145,32 @@ final class QuantizeCommand implements Callable<Integer> {
       System.out.println("wrote " + outDir + " (model/, sid.tsv, report.json, code-usage.png)");
     }
     return 0;
+  }
+
+  /** {@link NeighbourMix} with ItemKNN neighbours fitted on the leave-one-out training split. */
+  private EmbeddingMatrix mixItemCf(Dataset d, EmbeddingMatrix text) {
+    LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
+    ItemKnn knn = ItemKnn.fit(split.train(), split.numItems(),
+        new ItemKnn.Options(cfNeighbours, 1, Runtime.getRuntime().availableProcessors()));
+    EmbeddingMatrix mixed = NeighbourMix.mix(text, new NeighbourMix.Neighbours() {
+      @Override
+      public int[] items(int item) {
+        return knn.neighbours(item);
+      }
+
+      @Override
+      public float[] similarities(int item) {
+        return knn.similarities(item);
+      }
+    }, cfWeight, cfNeighbours);
+    int withNeighbours = 0;
+    for (int i = 0; i < split.numItems(); i++) {
+      withNeighbours += knn.neighbours(i).length > 0 ? 1 : 0;
+    }
+    System.out.printf(Locale.ROOT,
+        "item-CF mix: weight %.2f, up to %d ItemKNN neighbours (training split), %,d of %,d items have neighbours%n",
+        cfWeight, cfNeighbours, withNeighbours, split.numItems());
+    return mixed;
   }
 
   /** The Java preset whose network sizes are used: the preset's name, or beauty for a file. */

@@ -1,6 +1,8 @@
 package genrec.serving.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -82,5 +84,20 @@ class GenrecCliTest {
         "--method", "rqkmeans", "--out", runDir.resolve("km").toString());
     assertEquals(0, k.code(), k.err());
     assertTrue(k.out().contains("rqkmeans"), k.out());
+
+    // item-CF mixed into the embeddings: a different table from the text-only one, same items
+    CliRun cf = run("quantize", "--data", data.toString(), "--preset", "tiny", "--run", runDir.toString(),
+        "--method", "rqkmeans", "--cf-weight", "0.5", "--out", runDir.resolve("km-cf").toString());
+    assertEquals(0, cf.code(), cf.err());
+    assertTrue(cf.out().contains("item-CF mix: weight 0.50, up to 20 ItemKNN neighbours"), cf.out());
+    String textOnly = Files.readString(runDir.resolve("km").resolve("sid.tsv"));
+    String mixed = Files.readString(runDir.resolve("km-cf").resolve("sid.tsv"));
+    assertEquals(textOnly.lines().count(), mixed.lines().count());
+    assertNotEquals(textOnly, mixed);
+    CliRun bad = run("quantize", "--data", data.toString(), "--preset", "tiny", "--run", runDir.toString(),
+        "--cf-weight", "1", "--out", runDir.resolve("bad").toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--cf-weight=1.0 must be in [0, 1)"), bad.err());
+    assertFalse(Files.exists(runDir.resolve("bad")));
   }
 }
