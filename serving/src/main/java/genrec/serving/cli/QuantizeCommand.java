@@ -74,36 +74,39 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: RUN/quantizer).")
   Path out;
 
-  @Option(names = "--cf-weight", paramLabel = "W", defaultValue = "0",
+  @Option(names = "--cf-weight", paramLabel = "W",
       description = "Mix item-CF into the embeddings before quantizing: each item becomes "
           + "(1-W)*text + W*(similarity-weighted mean of its ItemKNN neighbours' text), fitted on "
           + "the training split only (leave-one-out, no validation or test items); in [0, 1), "
-          + "default ${DEFAULT-VALUE} (text only). New items ('quantize assign') use their text.")
-  double cfWeight;
+          + "0 = text only (default: the preset's, 0.75 for beauty, 0 otherwise). New items "
+          + "('quantize assign') use their text.")
+  Double cfWeight;
 
-  @Option(names = "--cf-neighbours", paramLabel = "K", defaultValue = "20",
-      description = "With --cf-weight: the K most similar neighbours per item (default ${DEFAULT-VALUE}).")
-  int cfNeighbours;
+  @Option(names = "--cf-neighbours", paramLabel = "K",
+      description = "For the item-CF mix: the K most similar neighbours per item (default: the preset's, 20).")
+  Integer cfNeighbours;
 
   @Override
   public Integer call() {
-    if (!(cfWeight >= 0 && cfWeight < 1)) {
+    if (cfWeight != null && !(cfWeight >= 0 && cfWeight < 1)) {
       throw new IllegalArgumentException("--cf-weight=" + cfWeight + " must be in [0, 1)");
     }
-    if (cfNeighbours < 1) {
+    if (cfNeighbours != null && cfNeighbours < 1) {
       throw new IllegalArgumentException("--cf-neighbours=" + cfNeighbours + " must be >= 1");
     }
     Dataset d = data.load();
     Preset preset = data.preset();
     Preset.Quantizer q = preset.quantizer();
+    double cfW = cfWeight != null ? cfWeight : q.cfWeight();
+    int cfK = cfNeighbours != null ? cfNeighbours : q.cfNeighbours();
     String m = method != null ? method : q.method();
     long s = seed != null ? seed : q.seed();
     Path outDir = out != null ? out : run.dir(d).resolve("quantizer");
     EmbeddingMatrix emb = embeddings != null
         ? alignToCatalog(EmbeddingFiles.read(embeddings), d.catalog(), embeddings)
         : EmbedCommand.embed(d, run.dir(d), MiniLmEncoder.DEFAULT_BATCH_SIZE, null).matrix();
-    if (cfWeight != 0) {
-      emb = mixItemCf(d, emb);
+    if (cfW != 0) {
+      emb = mixItemCf(d, emb, cfW, cfK);
     }
     String base = presetBase(data.preset);
     long t0 = System.nanoTime();
@@ -148,7 +151,8 @@ final class QuantizeCommand implements Callable<Integer> {
   }
 
   /** {@link NeighbourMix} with ItemKNN neighbours fitted on the leave-one-out training split. */
-  private EmbeddingMatrix mixItemCf(Dataset d, EmbeddingMatrix text) {
+  private static EmbeddingMatrix mixItemCf(Dataset d, EmbeddingMatrix text, double cfWeight,
+      int cfNeighbours) {
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     ItemKnn knn = ItemKnn.fit(split.train(), split.numItems(),
         new ItemKnn.Options(cfNeighbours, 1, Runtime.getRuntime().availableProcessors()));

@@ -54,11 +54,21 @@ public record Preset(Data data, Baseline baseline, Quantizer quantizer) {
    * @param iterations RQ-KMeans iterations per level
    * @param balanced RQ-KMeans balanced assignment
    * @param seed training seed
+   * @param cfWeight weight of the item-CF neighbour mean mixed into each text embedding, in [0, 1)
+   *     (0 = text only; {@code NeighbourMix})
+   * @param cfNeighbours ItemKNN neighbours per item for that mix, at least 1
    */
-  public record Quantizer(String method, int epochs, int iterations, boolean balanced, long seed) {
+  public record Quantizer(String method, int epochs, int iterations, boolean balanced, long seed,
+      double cfWeight, int cfNeighbours) {
     public Quantizer {
       if (!"rqvae".equals(method) && !"rqkmeans".equals(method)) {
         throw new IllegalArgumentException("quantizer.method='" + method + "' must be rqvae or rqkmeans");
+      }
+      if (!(cfWeight >= 0 && cfWeight < 1)) {
+        throw new IllegalArgumentException("quantizer.cfWeight=" + cfWeight + " must be in [0, 1)");
+      }
+      if (cfNeighbours < 1) {
+        throw new IllegalArgumentException("quantizer.cfNeighbours=" + cfNeighbours + " must be >= 1");
       }
     }
   }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PresetTest {
-  private static final String QUANT =
-      "quantizer: {method: rqvae, epochs: 1, iterations: 1, balanced: false, seed: 1}\n";
+  private static final String QUANT = "quantizer: {method: rqvae, epochs: 1, iterations: 1, "
+      + "balanced: false, seed: 1, cfWeight: 0, cfNeighbours: 20}\n";
 
   @Test
   void everyPresetLoads() {
@@ -25,6 +25,8 @@ class PresetTest {
     assertEquals(300, Preset.load("tiny").data().synthetic().users());
     assertEquals("rqkmeans", Preset.load("beauty").quantizer().method());
     assertEquals("rqvae", Preset.load("tiny").quantizer().method());
+    assertEquals(0.0, Preset.load("tiny").quantizer().cfWeight());
+    assertTrue(Preset.load("beauty").quantizer().cfWeight() > 0, "beauty mixes item-CF into its IDs");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Preset.load("huge"));
     assertTrue(e.getMessage().contains("tiny, demo, beauty"), e.getMessage());
   }
@@ -45,5 +47,9 @@ class PresetTest {
         + "baseline: {neighbours: 0, lastN: 3}\n" + QUANT);
     e = assertThrows(DataFormatException.class, () -> Preset.load(f.toString()));
     assertTrue(e.getMessage().contains("historyWindow=0 must be >= 1"), e.getMessage());
+    Files.writeString(f, "data:\n  historyWindow: 20\n" + synth
+        + "baseline: {neighbours: 0, lastN: 3}\n" + QUANT.replace("cfWeight: 0", "cfWeight: 1"));
+    e = assertThrows(DataFormatException.class, () -> Preset.load(f.toString()));
+    assertTrue(e.getMessage().contains("cfWeight=1.0 must be in [0, 1)"), e.getMessage());
   }
 }
