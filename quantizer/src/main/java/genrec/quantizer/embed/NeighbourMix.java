@@ -5,9 +5,10 @@ package genrec.quantizer.embed;
  * becomes {@code (1 − w)·t(i) + w·Σ_j s(i,j)·t(j) / Σ_j s(i,j)} over its item-CF neighbours j
  * (similarities s from training interactions), then is scaled back to unit length. Items that
  * were bought together move towards each other, so they tend to share semantic-ID prefixes; an
- * item with no neighbours (e.g. a new item) keeps its text vector, so cold-start assignment with
- * the text encoder alone stays in the same space. One weighted neighbour average, the
- * propagation step of a one-layer graph convolution.
+ * item with no neighbours (e.g. a new item) keeps its text vector. That is the same space, but
+ * not the same place: the larger w, the less often an item's text vector alone gets the codes of
+ * its mixed vector ({@code genrec quantize} prints the share, see {@code PrefixAgreement}). One
+ * weighted neighbour average, the propagation step of a one-layer graph convolution.
  */
 public final class NeighbourMix {
   /** Neighbours of an item, with their similarities (same length, similarities > 0). */

@@ -2,6 +2,7 @@ package genrec.quantizer.sid;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import genrec.quantizer.catalog.Catalog;
@@ -22,6 +23,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StatsAndReportTest {
   @TempDir Path tmp;
+
+  @Test
+  void prefixAgreementCountsLeadingCodesOnly() {
+    int[][] a = {{1, 2, 3}, {1, 2, 3}, {1, 9, 3}, {4, 2, 3}};
+    int[][] b = {{1, 2, 3}, {1, 2, 0}, {1, 2, 3}, {1, 2, 3}};
+    // row 2 agrees on c1 only; its equal c3 does not count once c2 differs
+    assertArrayEquals(new double[] {0.75, 0.5, 0.25}, PrefixAgreement.shares(a, b), 1e-12);
+    assertArrayEquals(new double[] {1, 1, 1}, PrefixAgreement.shares(a, a), 1e-12);
+    assertEquals(0, PrefixAgreement.shares(new int[0][], new int[0][]).length);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PrefixAgreement.shares(a, new int[][] {{1, 2}}));
+    assertTrue(e.getMessage().contains("rows differ: 4 vs 1"), e.getMessage());
+  }
 
   @Test
   void codebookStatsByHand() {

@@ -20,6 +20,7 @@ import genrec.quantizer.rqvae.RqVaeConfig;
 import genrec.quantizer.rqvae.RqVaeModel;
 import genrec.quantizer.rqvae.RqVaeTrainResult;
 import genrec.quantizer.rqvae.RqVaeTrainer;
+import genrec.quantizer.sid.PrefixAgreement;
 import genrec.quantizer.sid.Quantizer;
 import genrec.quantizer.sid.QuantizerFiles;
 import genrec.quantizer.sid.QuantizerReport;
@@ -105,6 +106,7 @@ final class QuantizeCommand implements Callable<Integer> {
     EmbeddingMatrix emb = embeddings != null
         ? alignToCatalog(EmbeddingFiles.read(embeddings), d.catalog(), embeddings)
         : EmbedCommand.embed(d, run.dir(d), MiniLmEncoder.DEFAULT_BATCH_SIZE, null).matrix();
+    EmbeddingMatrix text = emb;
     if (cfW != 0) {
       emb = mixItemCf(d, emb, cfW, cfK);
     }
@@ -145,6 +147,9 @@ final class QuantizeCommand implements Callable<Integer> {
       QuantizerReport report = SidArtifacts.write(outDir, qm, emb, table, d.catalog(), s);
       System.out.printf(Locale.ROOT, "trained %s in %.1f s (%s, seed %d)%n", m, trainSecs, trainInfo, s);
       System.out.print(report.summary());
+      if (cfW != 0) {
+        printColdStartAgreement(PrefixAgreement.shares(qm.encode(text), codes));
+      }
       System.out.println("wrote " + outDir + " (model/, sid.tsv, report.json, code-usage.png)");
     }
     return 0;
@@ -175,6 +180,20 @@ final class QuantizeCommand implements Callable<Integer> {
         "item-CF mix: weight %.2f, up to %d ItemKNN neighbours (training split), %,d of %,d items have neighbours%n",
         cfWeight, cfNeighbours, withNeighbours, split.numItems());
     return mixed;
+  }
+
+  /**
+   * What the item-CF mix costs a new item: 'quantize assign' codes its text vector alone, while
+   * the table holds the codes of the mixed vectors.
+   */
+  private static void printColdStartAgreement(double[] shares) {
+    StringBuilder sb = new StringBuilder("  cold start: an item's text vector alone (as 'quantize "
+        + "assign' codes a new item) gets the table's");
+    for (int l = 0; l < shares.length; l++) {
+      sb.append(l == 0 ? " " : ", ").append(l == 0 ? "c1" : "c1.." + "c" + (l + 1))
+          .append(String.format(Locale.ROOT, " for %.1f%%", 100 * shares[l]));
+    }
+    System.out.println(sb.append(" of items"));
   }
 
   /** The Java preset whose network sizes are used: the preset's name, or beauty for a file. */

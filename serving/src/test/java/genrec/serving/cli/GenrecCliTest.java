@@ -84,12 +84,14 @@ class GenrecCliTest {
         "--method", "rqkmeans", "--out", runDir.resolve("km").toString());
     assertEquals(0, k.code(), k.err());
     assertTrue(k.out().contains("rqkmeans"), k.out());
+    assertFalse(k.out().contains("item-CF mix") || k.out().contains("cold start:"), k.out());
 
     // item-CF mixed into the embeddings: a different table from the text-only one, same items
     CliRun cf = run("quantize", "--data", data.toString(), "--preset", "tiny", "--run", runDir.toString(),
         "--method", "rqkmeans", "--cf-weight", "0.5", "--out", runDir.resolve("km-cf").toString());
     assertEquals(0, cf.code(), cf.err());
     assertTrue(cf.out().contains("item-CF mix: weight 0.50, up to 20 ItemKNN neighbours"), cf.out());
+    assertTrue(cf.out().contains("cold start: an item's text vector alone"), cf.out());
     String textOnly = Files.readString(runDir.resolve("km").resolve("sid.tsv"));
     String mixed = Files.readString(runDir.resolve("km-cf").resolve("sid.tsv"));
     assertEquals(textOnly.lines().count(), mixed.lines().count());
