@@ -3,7 +3,7 @@
 # on the text alone, side by side, and residual k-means on the text mixed with item-CF neighbours
 # (the beauty preset's default): utilisation, perplexity, prefix uniqueness, largest collision
 # group, attribute Jaccard ratios, training time. Optional: --determinism reruns RQ-VAE and
-# compares the tables.
+# the item-CF table and compares each with its first run.
 # Needs ../shared/data/amazon-beauty; writes runs/amazon-beauty/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,5 +24,12 @@ if [[ "${1:-}" == "--determinism" ]]; then
     echo "determinism: same seed, same data -> identical sid.tsv"
   else
     echo "determinism: tables DIFFER"; exit 1
+  fi
+  ./genrec quantize --data "$data" --run "$run" --preset beauty --method rqkmeans \
+    --out "$run/quantizer-rqkmeans-cf-again" 2>&1 | grep -v '^rq-' >/dev/null
+  if cmp -s "$run/quantizer-rqkmeans-cf/sid.tsv" "$run/quantizer-rqkmeans-cf-again/sid.tsv"; then
+    echo "determinism: item-CF table, same seed, same data -> identical sid.tsv"
+  else
+    echo "determinism: item-CF tables DIFFER"; exit 1
   fi
 fi

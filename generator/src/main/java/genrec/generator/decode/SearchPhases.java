@@ -55,12 +55,6 @@ public final class SearchPhases {
     return calls.size();
   }
 
-  /** Forgets every recorded call (after a warm-up). */
-  public void clear() {
-    calls.clear();
-    current = null;
-  }
-
   /** Median over the recorded calls of {@code phase}'s time per call, in milliseconds. */
   public double medianMs(Phase phase) {
     if (calls.isEmpty()) {

@@ -15,7 +15,7 @@ public final class PrefixAgreement {
    * @param a codes, {@code (N, L)}
    * @param b codes of the same N items, {@code (N, L)}
    * @return {@code (L)}: entry l is the share of rows with {@code a[i][0..l] == b[i][0..l]},
-   *     non-increasing in l; all zeros when N is 0
+   *     non-increasing in l; an empty array when N is 0
    */
   public static double[] shares(int[][] a, int[][] b) {
     if (a.length != b.length) {

@@ -80,6 +80,16 @@ final class BenchCommand implements Runnable {
 
     @Override
     public Integer call() {
+      for (int b : beams) {
+        if (b < 1) {
+          throw new IllegalArgumentException("--beams=" + b + " must be >= 1");
+        }
+      }
+      for (int b : batches) {
+        if (b < 1) {
+          throw new IllegalArgumentException("--batches=" + b + " must be >= 1");
+        }
+      }
       Dataset d = data.load();
       Path qdir = quantizer != null ? quantizer : run.dir(d).resolve("quantizer");
       Path tsv = qdir.resolve("sid.tsv");
@@ -117,11 +127,9 @@ final class BenchCommand implements Runnable {
             modelPreset, codes.length, config.historyWindow(), topK, engine.getVersion(),
             ai.djl.pytorch.jni.JniUtils.getNumThreads(), peak);
         StringBuilder rates = new StringBuilder();
-        for (int beam : beams) {
-          if (rates.indexOf(" " + beam + " rows:") < 0) {
-            rates.append(String.format(Locale.ROOT, "%s %d rows: %.1f", rates.length() == 0 ? "" : ";",
-                beam, BeamBenchmark.linearGflops(beam, config.dModel(), config.mlpDim(), 201)));
-          }
+        for (int beam : java.util.stream.IntStream.of(beams).distinct().toArray()) {
+          rates.append(String.format(Locale.ROOT, "%s %d rows: %.1f", rates.length() == 0 ? "" : ";",
+              beam, BeamBenchmark.linearGflops(beam, config.dModel(), config.mlpDim(), 201)));
         }
         System.out.printf(Locale.ROOT,
             "decoder-shaped matmul (rows x %d -> %d, a batch-1 step's MLP input), GFLOP/s for%s%n",

@@ -96,10 +96,39 @@ class GenrecCliTest {
     String mixed = Files.readString(runDir.resolve("km-cf").resolve("sid.tsv"));
     assertEquals(textOnly.lines().count(), mixed.lines().count());
     assertNotEquals(textOnly, mixed);
+    // no flag: the preset's quantizer.cfWeight applies (a preset file with cfWeight 0.5), and
+    // --cf-neighbours overrides its cfNeighbours
+    Path preset = runDir.resolve("cf-preset.yaml");
+    String tiny = new String(getClass().getResourceAsStream("/configs/tiny.yaml").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(tiny.contains("cfWeight: 0 "), tiny);
+    Files.writeString(preset, tiny.replace("cfWeight: 0 ", "cfWeight: 0.5 "));
+    CliRun fromPreset = run("quantize", "--data", data.toString(), "--preset", preset.toString(),
+        "--run", runDir.toString(), "--method", "rqkmeans", "--cf-neighbours", "5",
+        "--out", runDir.resolve("km-cf-preset").toString());
+    assertEquals(0, fromPreset.code(), fromPreset.err());
+    assertTrue(fromPreset.out().contains("item-CF mix: weight 0.50, up to 5 ItemKNN neighbours"),
+        fromPreset.out());
     CliRun bad = run("quantize", "--data", data.toString(), "--preset", "tiny", "--run", runDir.toString(),
         "--cf-weight", "1", "--out", runDir.resolve("bad").toString());
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("--cf-weight=1.0 must be in [0, 1)"), bad.err());
     assertFalse(Files.exists(runDir.resolve("bad")));
+    CliRun badK = run("quantize", "--data", data.toString(), "--preset", "tiny", "--run",
+        runDir.toString(), "--cf-neighbours", "0", "--out", runDir.resolve("bad").toString());
+    assertEquals(2, badK.code());
+    assertTrue(badK.err().contains("--cf-neighbours=0 must be >= 1"), badK.err());
+  }
+
+  @Test
+  void benchBeamRejectsNonPositiveWidthsAndBatches() {
+    CliRun r = run("bench", "beam", "--data", "synthetic", "--preset", "tiny", "--model", "tiny",
+        "--beams", "4,0");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--beams=0 must be >= 1"), r.err());
+    r = run("bench", "beam", "--data", "synthetic", "--preset", "tiny", "--model", "tiny",
+        "--batches", "-1");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--batches=-1 must be >= 1"), r.err());
   }
 }
