@@ -85,21 +85,7 @@ public final class BeamBenchmark {
     try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
       NDArray a = m.randomUniform(-1, 1, new Shape(n, n)); // (n, n)
       NDArray b = m.randomUniform(-1, 1, new Shape(n, n)); // (n, n)
-      for (int i = 0; i < 3; i++) {
-        try (NDArray c = a.matMul(b)) { // (n, n)
-          c.toFloatArray();
-        }
-      }
-      double[] secs = new double[reps];
-      for (int i = 0; i < reps; i++) {
-        long t0 = System.nanoTime();
-        try (NDArray c = a.matMul(b)) { // (n, n)
-          c.get(0, 0).getFloat(); // force completion
-        }
-        secs[i] = (System.nanoTime() - t0) / 1e9;
-      }
-      Arrays.sort(secs);
-      return 2.0 * n * n * n / secs[reps / 2] / 1e9;
+      return 2.0 * n * n * n / medianSeconds(() -> a.matMul(b), 3, reps) / 1e9; // (n, n)
     }
   }
 
@@ -114,19 +100,29 @@ public final class BeamBenchmark {
     try (NDManager m = Engine.getEngine("PyTorch").newBaseManager()) {
       NDArray x = m.randomUniform(-1, 1, new Shape(rows, in)); // (N, in)
       NDArray w = m.randomUniform(-1, 1, new Shape(out, in)); // (out, in)
-      double[] secs = new double[reps];
-      for (int i = -reps; i < reps; i++) { // the first reps are warm-up
-        long t0 = System.nanoTime();
-        try (NDArray y = Linear.linear(x, w).head()) { // (N, out)
-          y.get(0, 0).getFloat(); // force completion
-        }
-        if (i >= 0) {
-          secs[i] = (System.nanoTime() - t0) / 1e9;
-        }
-      }
-      Arrays.sort(secs);
-      return 2.0 * rows * in * out / secs[reps / 2] / 1e9;
+      return 2.0 * rows * in * out
+          / medianSeconds(() -> Linear.linear(x, w).head(), reps, reps) / 1e9; // (N, out)
     }
+  }
+
+  /**
+   * Median wall time in seconds of {@code op} over {@code reps} timed runs after {@code warmup}
+   * untimed ones; each run reads one element of the result, forcing completion.
+   */
+  private static double medianSeconds(java.util.function.Supplier<NDArray> op, int warmup,
+      int reps) {
+    double[] secs = new double[reps];
+    for (int i = -warmup; i < reps; i++) {
+      long t0 = System.nanoTime();
+      try (NDArray y = op.get(); NDArray first = y.get(0, 0)) {
+        first.getFloat(); // force completion
+      }
+      if (i >= 0) {
+        secs[i] = (System.nanoTime() - t0) / 1e9;
+      }
+    }
+    Arrays.sort(secs);
+    return secs[reps / 2];
   }
 
   /** Measures one configuration. */

@@ -78,18 +78,18 @@ final class BenchCommand implements Runnable {
     @Option(names = "--seed", defaultValue = "42", description = "Weight seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    private static void requirePositive(String option, int[] values) {
+      for (int v : values) {
+        if (v < 1) {
+          throw new IllegalArgumentException(option + "=" + v + " must be >= 1");
+        }
+      }
+    }
+
     @Override
     public Integer call() {
-      for (int b : beams) {
-        if (b < 1) {
-          throw new IllegalArgumentException("--beams=" + b + " must be >= 1");
-        }
-      }
-      for (int b : batches) {
-        if (b < 1) {
-          throw new IllegalArgumentException("--batches=" + b + " must be >= 1");
-        }
-      }
+      requirePositive("--beams", beams);
+      requirePositive("--batches", batches);
       Dataset d = data.load();
       Path qdir = quantizer != null ? quantizer : run.dir(d).resolve("quantizer");
       Path tsv = qdir.resolve("sid.tsv");
