@@ -29,6 +29,8 @@ import java.util.Locale;
  *     catalogue)
  * @param seed the quantizer's training seed
  * @param dataFingerprint the quantizer's training-data fingerprint
+ * @param itemCf how the quantized vectors were built: the item-CF mix's weight and neighbours
+ *     (weight 0: the text embeddings as they are); null in reports written before it was recorded
  */
 public record QuantizerReport(
     String kind,
@@ -43,7 +45,30 @@ public record QuantizerReport(
     int distinctPrefixes,
     SemanticJaccard.Result jaccard,
     long seed,
-    String dataFingerprint) {
+    String dataFingerprint,
+    ItemCf itemCf) {
+
+  /**
+   * The item-CF mix applied to the text embeddings before quantizing ({@code genrec quantize
+   * --cf-weight W --cf-neighbours K}).
+   *
+   * @param weight W in [0, 1); 0 means text only
+   * @param neighbours K ItemKNN neighbours per item (0 when W is 0)
+   */
+  public record ItemCf(double weight, int neighbours) {
+    /** Text embeddings only, no mix. */
+    public static final ItemCf NONE = new ItemCf(0, 0);
+
+    public ItemCf {
+      if (!(weight >= 0 && weight < 1)) {
+        throw new IllegalArgumentException("item-CF weight=" + weight + " must be in [0, 1)");
+      }
+      if (neighbours < 0 || (weight > 0 && neighbours < 1)) {
+        throw new IllegalArgumentException("item-CF neighbours=" + neighbours
+            + " must be >= 1 when the weight is above 0");
+      }
+    }
+  }
 
   /** Pairs sampled per kind for the Jaccard ratios. */
   public static final int JACCARD_PAIRS = 20_000;
@@ -53,10 +78,11 @@ public record QuantizerReport(
    * encoded by {@code quantizer}.
    *
    * @param catalog the items' attributes for the Jaccard ratios, or null to skip them
+   * @param itemCf how {@code embeddings} were built ({@link ItemCf#NONE}: text only)
    */
   public static QuantizerReport of(
       Quantizer quantizer, EmbeddingMatrix embeddings, SemanticIdTable table, Catalog catalog,
-      long seed) {
+      long seed, ItemCf itemCf) {
     int[][] codes = quantizer.encode(embeddings); // (N, L)
     for (int i = 0; i < embeddings.rows(); i++) {
       int[] sid = table.codes(embeddings.ids().get(i));
@@ -90,7 +116,8 @@ public record QuantizerReport(
         table.distinctPrefixes(),
         catalog == null ? null : SemanticJaccard.compute(catalog, table, JACCARD_PAIRS, seed),
         quantizer.seed(),
-        quantizer.dataFingerprint());
+        quantizer.dataFingerprint(),
+        java.util.Objects.requireNonNull(itemCf, "itemCf"));
   }
 
   /** Writes the report as pretty JSON, atomically. */
@@ -116,6 +143,11 @@ public record QuantizerReport(
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "%s: %d items, K=%d, reconstruction MSE %.6f%n", kind,
         items, codebookSize, reconstructionMse));
+    if (itemCf != null) {
+      sb.append(itemCf.weight() == 0 ? "  input: text embeddings\n" : String.format(Locale.ROOT,
+          "  input: text embeddings mixed with item-CF (weight %s, %d neighbours)%n",
+          itemCf.weight(), itemCf.neighbours()));
+    }
     for (int l = 0; l < utilisation.size(); l++) {
       sb.append(String.format(Locale.ROOT, "  level %d: utilisation %.3f, perplexity %.1f%n",
           l + 1, utilisation.get(l), perplexity.get(l)));

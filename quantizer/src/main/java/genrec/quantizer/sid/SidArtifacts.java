@@ -38,10 +38,11 @@ public final class SidArtifacts {
       EmbeddingMatrix embeddings,
       SemanticIdTable table,
       Catalog catalog,
-      long seed) {
+      long seed,
+      QuantizerReport.ItemCf itemCf) {
     quantizer.save(outDir.resolve(MODEL_DIR));
     table.save(outDir.resolve(TABLE_FILE));
-    QuantizerReport report = QuantizerReport.of(quantizer, embeddings, table, catalog, seed);
+    QuantizerReport report = QuantizerReport.of(quantizer, embeddings, table, catalog, seed, itemCf);
     report.writeJson(outDir.resolve(REPORT_FILE));
     CodeUsageChart.write(outDir.resolve(CHART_FILE), table);
     return report;

@@ -32,7 +32,10 @@ class SidArtifactsTest {
     RqVaeTrainResult r = RqVaeTrainer.builder().setConfig(cfg).setSeed(8).build().train(old);
     try (RqVaeModel model = r.model()) {
       SemanticIdTable table = SemanticIdTable.build(old.ids(), r.codes(), 8, 256);
-      QuantizerReport rep = SidArtifacts.write(tmp, model, old, table, null, 1);
+      QuantizerReport rep = SidArtifacts.write(tmp, model, old, table, null, 1,
+          new QuantizerReport.ItemCf(0.5, 7));
+      assertEquals(new QuantizerReport.ItemCf(0.5, 7), rep.itemCf());
+      assertTrue(rep.summary().contains("item-CF (weight 0.5, 7 neighbours)"), rep.summary());
       assertTrue(Files.isRegularFile(tmp.resolve(SidArtifacts.CHART_FILE)));
       assertEquals(rep, QuantizerReport.readJson(tmp.resolve(SidArtifacts.REPORT_FILE)));
     }

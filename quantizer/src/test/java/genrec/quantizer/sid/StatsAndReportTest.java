@@ -98,7 +98,8 @@ class StatsAndReportTest {
         .setSeed(2).build().fit(emb);
     ResidualKMeansModel model = r.model();
     SemanticIdTable table = SemanticIdTable.build(ids, r.codes(), 16, 256);
-    QuantizerReport rep = QuantizerReport.of(model, emb, table, sc.catalog(), 5);
+    QuantizerReport rep = QuantizerReport.of(model, emb, table, sc.catalog(), 5,
+        QuantizerReport.ItemCf.NONE);
     assertEquals(600, rep.items());
     assertEquals(3, rep.utilisation().size());
     assertEquals(model.reconstructionMse(emb), rep.reconstructionMse(), 1e-9);

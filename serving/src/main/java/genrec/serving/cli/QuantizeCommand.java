@@ -148,7 +148,8 @@ final class QuantizeCommand implements Callable<Integer> {
     double trainSecs = (System.nanoTime() - t0) / 1e9;
     try (Quantizer qm = model) {
       SemanticIdTable table = SemanticIdTable.build(emb.ids(), codes, qm.codebookSize());
-      QuantizerReport report = SidArtifacts.write(outDir, qm, emb, table, d.catalog(), s);
+      QuantizerReport report = SidArtifacts.write(outDir, qm, emb, table, d.catalog(), s,
+          cfW == 0 ? QuantizerReport.ItemCf.NONE : new QuantizerReport.ItemCf(cfW, cfK));
       System.out.printf(Locale.ROOT, "trained %s in %.1f s (%s, seed %d)%n", m, trainSecs, trainInfo, s);
       System.out.print(report.summary());
       if (cfW != 0) {

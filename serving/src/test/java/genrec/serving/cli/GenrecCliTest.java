@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.quantizer.sid.QuantizerReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +110,11 @@ class GenrecCliTest {
     assertEquals(0, fromPreset.code(), fromPreset.err());
     assertTrue(fromPreset.out().contains("item-CF mix: weight 0.50, up to 5 ItemKNN neighbours"),
         fromPreset.out());
+    // report.json records how the vectors were built
+    assertEquals(new QuantizerReport.ItemCf(0.5, 5), QuantizerReport.readJson(
+        runDir.resolve("km-cf-preset").resolve("report.json")).itemCf());
+    assertEquals(QuantizerReport.ItemCf.NONE, QuantizerReport.readJson(
+        runDir.resolve("km").resolve("report.json")).itemCf());
     CliRun bad = run("quantize", "--data", data.toString(), "--preset", "tiny", "--run", runDir.toString(),
         "--cf-weight", "1", "--out", runDir.resolve("bad").toString());
     assertEquals(2, bad.code());
