@@ -6,6 +6,7 @@ import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.GenerativeRecommender;
+import genrec.generator.decode.GeneratorMixture;
 import genrec.generator.decode.PrefixTrie;
 import genrec.generator.eval.EvalReport;
 import genrec.generator.eval.Evaluator;
@@ -26,8 +27,9 @@ import picocli.CommandLine.Option;
 /** {@code genrec eval}: the trained generator beside MostPop and ItemKNN, same harness. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Evaluate the trained generator (RUN/generator/model.bin, constrained beam "
-        + "search, history items excluded) beside MostPop and ItemKNN: leave-one-out, full "
-        + "ranking, Recall@5/10 and NDCG@5/10 on validation and test.")
+        + "search, history items excluded), or with --ensemble a mixture of generators, beside "
+        + "MostPop and ItemKNN: leave-one-out, full ranking, Recall@5/10 and NDCG@5/10 on "
+        + "validation and test.")
 final class EvalCommand implements Callable<Integer> {
   @Mixin DataCommand.DataOptions data;
 
@@ -45,33 +47,84 @@ final class EvalCommand implements Callable<Integer> {
       + "validation check) or last (the last step in checkpoint.bin) (default: ${DEFAULT-VALUE}).")
   Weights weights;
 
+  @Option(names = "--ensemble", paramLabel = "DIR",
+      description = "Another run folder trained on the same data (repeatable): evaluate the "
+          + "equal-weight mixture of this run's generator and theirs (each proposes its top items; "
+          + "an item scores the mean of their probabilities) instead of the run's generator alone. "
+          + "Members may use different semantic-ID tables; all must be refit runs or none.")
+  List<Path> ensemble = new ArrayList<>();
+
+  /** One generator of the evaluation: its model, search and whether it was trained with --refit. */
+  private record Member(Path runDir, GeneratorModel model, BeamSearch search, boolean refit) {}
+
+  private Member load(Dataset d, LeaveOneOutSplit split, Path runDir) {
+    int[][] codes = TrainCommand.itemCodes(d, runDir, data.data);
+    GeneratorModel model = ModelFiles.loadGenerator(runDir, codes, weights == Weights.last);
+    // a generator trained with 'genrec train --refit' has seen the validation targets: only
+    // the test split measures it, and the baselines are refit the same way
+    boolean refit = model.dataFingerprint()
+        .equals(TrainData.refit(split, codes).dataFingerprint());
+    PrefixTrie trie = PrefixTrie.of(codes, model.config().codebookSize());
+    BeamSearch search = model.beamSearch(trie).optBeamWidth(beam).optExcludeHistory(true)
+        .build();
+    return new Member(runDir, model, search, refit);
+  }
+
   @Override
   public Integer call() {
     int th = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Dataset d = data.load();
     Path runDir = run.dir(d);
-    int[][] codes = TrainCommand.itemCodes(d, runDir, data.data);
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     List<EvalReport> reports = new ArrayList<>();
-    try (GeneratorModel model = ModelFiles.loadGenerator(runDir, codes,
-        weights == Weights.last)) {
-      // a generator trained with 'genrec train --refit' has seen the validation targets: only
-      // the test split measures it, and the baselines are refit the same way
-      boolean refit = model.dataFingerprint()
-          .equals(TrainData.refit(split, codes).dataFingerprint());
+    java.util.Set<Path> seen = new java.util.HashSet<>();
+    for (Path p : ensemble) {
+      if (!seen.add(p.toAbsolutePath().normalize())
+          || p.toAbsolutePath().normalize().equals(runDir.toAbsolutePath().normalize())) {
+        throw new IllegalArgumentException("--ensemble " + p + " is listed twice (or is the --run "
+            + "folder itself): each member of a mixture must be a different run");
+      }
+    }
+    List<Member> members = new ArrayList<>();
+    try {
+      members.add(load(d, split, runDir));
+      for (Path other : ensemble) {
+        members.add(load(d, split, other));
+      }
+      Member first = members.get(0);
+      boolean refit = first.refit();
+      for (Member m : members) {
+        if (m.refit() != refit) {
+          throw new IllegalArgumentException("--ensemble: run " + m.runDir() + (m.refit()
+              ? " was" : " was not") + " trained with --refit but run " + first.runDir()
+              + (refit ? " was" : " was not") + "; a mixture's members must all be refit or none");
+        }
+      }
       List<int[]> fitOn = refit ? split.trainPlusValidation() : split.train();
-      PrefixTrie trie = PrefixTrie.of(codes, model.config().codebookSize());
-      BeamSearch search = model.beamSearch(trie).optBeamWidth(beam).optExcludeHistory(true)
-          .build();
-      List<Recommender> models = List.of(
-          new GenerativeRecommender(search, Math.min(10, codes.length),
-              "generator (" + (model.config().causalEncoder() ? "sequence"
-                  : model.config().layout().name().toLowerCase(Locale.ROOT))
-                  + (weights == Weights.last ? ", last" : "") + (refit ? ", refit" : "") + ")"),
+      int numItems = d.catalog().size();
+      String suffix = (weights == Weights.last ? ", last" : "") + (refit ? ", refit" : "");
+      Recommender generator;
+      if (members.size() == 1) {
+        generator = new GenerativeRecommender(first.search(), Math.min(10, numItems),
+            "generator (" + layoutName(first.model()) + suffix + ")");
+      } else {
+        // each member proposes as many items as it keeps beams (at least the 10 measured), so
+        // the mixture's top 10 can come from items one member ranks below its own top 10
+        int perMember = Math.min(Math.max(10, beam), numItems);
+        List<Recommender> gens = new ArrayList<>();
+        for (Member m : members) {
+          gens.add(new GenerativeRecommender(m.search(), perMember, m.runDir().toString()));
+        }
+        generator = new GeneratorMixture(gens,
+            "mixture of " + members.size() + " generators" + suffix);
+      }
+      List<Recommender> models = List.of(generator,
           MostPop.fit(fitOn, split.numItems(), true),
           ItemKnn.fit(fitOn, split.numItems(), data.preset().baseline().itemKnn(th)));
-      System.out.printf(Locale.ROOT, "%s: %,d users evaluated, %,d items; beam %d%s%n", d.name(),
-          split.test().size(), d.catalog().size(), beam, refit
+      System.out.printf(Locale.ROOT, "%s: %,d users evaluated, %,d items; beam %d%s%s%n", d.name(),
+          split.test().size(), numItems, beam, members.size() == 1 ? "" : "; mixture of "
+              + members.stream().map(m -> m.runDir().toString()).toList() + ", each proposing "
+              + Math.min(Math.max(10, beam), numItems) + " items", refit
               ? "; refit run (trained on training + validation interactions): test split only, "
                   + "MostPop and ItemKNN refit the same way" : "");
       String[] splits = refit ? new String[] {"test"} : new String[] {"test", "validation"};
@@ -80,11 +133,16 @@ final class EvalCommand implements Callable<Integer> {
         for (String which : splits) {
           List<LeaveOneOutSplit.EvalCase> cases =
               which.equals("test") ? split.test() : split.validation();
-          try (Progress p = m instanceof GenerativeRecommender
+          try (Progress p = m == generator
               ? Progress.start("eval " + which, cases.size(), "users") : Progress.silent()) {
             reports.add(ev.evaluate(m, cases, which, p));
           }
         }
+      }
+    } finally {
+      for (Member m : members) {
+        m.search().close();
+        m.model().close();
       }
     }
     System.out.println(reports.get(0).header());
@@ -94,5 +152,10 @@ final class EvalCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "evaluated in %.1f s%n",
         reports.stream().mapToDouble(EvalReport::seconds).sum());
     return 0;
+  }
+
+  private static String layoutName(GeneratorModel model) {
+    return model.config().causalEncoder() ? "sequence"
+        : model.config().layout().name().toLowerCase(Locale.ROOT);
   }
 }

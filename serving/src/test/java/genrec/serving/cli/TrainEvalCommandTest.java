@@ -106,6 +106,18 @@ class TrainEvalCommandTest {
     assertEquals(0, last.code(), last.err());
     assertTrue(last.out().contains("generator (sequence, last) test"), last.out());
 
+    // --ensemble: the tiger-layout run and the sequence run (same table) as one mixture
+    CliRun mix = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--ensemble",
+        seqRun.toString(), "--beam", "5", "--threads", "1");
+    assertEquals(0, mix.code(), mix.err());
+    assertTrue(mix.out().contains("mixture of [" + r + ", " + seqRun + "], each proposing 10 items"),
+        mix.out());
+    assertTrue(mix.out().contains("mixture of 2 generators test"), mix.out());
+    assertTrue(mix.out().contains("mixture of 2 generators validation"), mix.out());
+    CliRun twice = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--ensemble", r);
+    assertEquals(2, twice.code());
+    assertTrue(twice.err().contains("is listed twice (or is the --run folder itself)"), twice.err());
+
     // --refit: trains on the validation interactions too; eval then reports the test split only
     Path refitRun = runSharingIds(runDir, dir.resolve("refit"));
     String rr = refitRun.toString();
@@ -131,6 +143,11 @@ class TrainEvalCommandTest {
     assertTrue(re.out().contains("generator (sequence, refit) test"), re.out());
     assertTrue(re.out().contains("ItemKNN"), re.out());
     assertTrue(!re.out().contains("validation  "), re.out()); // no validation rows
+    CliRun mixedRefit = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--ensemble", rr,
+        "--threads", "1");
+    assertEquals(2, mixedRefit.code());
+    assertTrue(mixedRefit.err().contains("run " + rr + " was trained with --refit but run " + r
+        + " was not"), mixedRefit.err());
     // the plain run is not mistaken for a refit one
     assertTrue(!se.out().contains("refit"), se.out());
   }
