@@ -8,7 +8,8 @@
  * genrec.generator.decode.DecodeConstraint} ({@link genrec.generator.decode.PrefixTrie}, or
  * {@link genrec.generator.decode.Unconstrained} to measure invalid rates); {@link
  * genrec.generator.decode.BeamSearch} (greedy = beam width 1); and {@link
- * genrec.generator.decode.GenerativeRecommender}, the adapter to the evaluation harness.
+ * genrec.generator.decode.GenerativeRecommender}, the adapter to the evaluation harness, with
+ * {@link genrec.generator.decode.GeneratorMixture} to evaluate several generators as one.
  *
  * <p>Shape legend: U users in the request, W rows (beams) per user, N = U·W decoding rows
  * (user-major: rows {@code u·W .. u·W+W-1} belong to user u), L decoder layers, H heads, Dh head

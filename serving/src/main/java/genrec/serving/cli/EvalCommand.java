@@ -103,14 +103,14 @@ final class EvalCommand implements Callable<Integer> {
       List<int[]> fitOn = refit ? split.trainPlusValidation() : split.train();
       int numItems = d.catalog().size();
       String suffix = (weights == Weights.last ? ", last" : "") + (refit ? ", refit" : "");
+      // in a mixture each member proposes as many items as it keeps beams (at least the 10
+      // measured), so the mixture's top 10 can hold items a member ranks below its own top 10
+      int perMember = Math.min(Math.max(10, beam), numItems);
       Recommender generator;
       if (members.size() == 1) {
         generator = new GenerativeRecommender(first.search(), Math.min(10, numItems),
             "generator (" + layoutName(first.model()) + suffix + ")");
       } else {
-        // each member proposes as many items as it keeps beams (at least the 10 measured), so
-        // the mixture's top 10 can come from items one member ranks below its own top 10
-        int perMember = Math.min(Math.max(10, beam), numItems);
         List<Recommender> gens = new ArrayList<>();
         for (Member m : members) {
           gens.add(new GenerativeRecommender(m.search(), perMember, m.runDir().toString()));
@@ -124,7 +124,7 @@ final class EvalCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%s: %,d users evaluated, %,d items; beam %d%s%s%n", d.name(),
           split.test().size(), numItems, beam, members.size() == 1 ? "" : "; mixture of "
               + members.stream().map(m -> m.runDir().toString()).toList() + ", each proposing "
-              + Math.min(Math.max(10, beam), numItems) + " items", refit
+              + perMember + " items", refit
               ? "; refit run (trained on training + validation interactions): test split only, "
                   + "MostPop and ItemKNN refit the same way" : "");
       String[] splits = refit ? new String[] {"test"} : new String[] {"test", "validation"};
