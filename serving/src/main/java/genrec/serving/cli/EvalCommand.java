@@ -78,9 +78,9 @@ final class EvalCommand implements Callable<Integer> {
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     List<EvalReport> reports = new ArrayList<>();
     java.util.Set<Path> seen = new java.util.HashSet<>();
+    seen.add(runDir.toAbsolutePath().normalize());
     for (Path p : ensemble) {
-      if (!seen.add(p.toAbsolutePath().normalize())
-          || p.toAbsolutePath().normalize().equals(runDir.toAbsolutePath().normalize())) {
+      if (!seen.add(p.toAbsolutePath().normalize())) {
         throw new IllegalArgumentException("--ensemble " + p + " is listed twice (or is the --run "
             + "folder itself): each member of a mixture must be a different run");
       }
