@@ -17,8 +17,9 @@ import java.util.Map;
  * fingerprints, the position (optimiser step; the epoch and the batch within it follow from the
  * step, since batches come from a permutation seeded by (seed, epoch) and dropout is seeded by
  * (seed, step)), the early-stopping state, the learning curve, and the tensors: weights ({@code
- * w/NAME}), AdamW moments ({@code m/NAME}, {@code v/NAME}) and the best weights so far ({@code
- * best/NAME}, absent before the first validation). One file, written atomically.
+ * w/NAME}), AdamW moments ({@code m/NAME}, {@code v/NAME}), the weight average ({@code ema/NAME},
+ * only with {@link TrainConfig#emaDecay()}) and the best weights so far ({@code best/NAME}, absent
+ * before the first validation). One file, written atomically.
  *
  * @param modelConfig the network's config
  * @param trainConfig the optimisation settings

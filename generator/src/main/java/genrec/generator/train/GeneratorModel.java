@@ -134,13 +134,15 @@ public final class GeneratorModel implements AutoCloseable {
 
   /**
    * The latest weights of a training checkpoint ({@link GeneratorTrainer#CHECKPOINT_FILE}): the
-   * state at its last step, which may differ from the best-validated {@code model.bin}.
+   * state at its last step, which may differ from the best-validated {@code model.bin}; for a run
+   * with {@link TrainConfig#emaDecay()}, the weight average at that step (what the run validates).
    */
   public static GeneratorModel lastOf(Path checkpointFile) {
     Checkpoint cp = Checkpoint.read(checkpointFile);
+    Map<String, Tensor> average = cp.group(WeightAverage.PREFIX);
     try {
-      return of(cp.modelConfig(), cp.group("w/"), cp.seed(), cp.dataFingerprint(),
-          cp.sidFingerprint());
+      return of(cp.modelConfig(), average.isEmpty() ? cp.group("w/") : average, cp.seed(),
+          cp.dataFingerprint(), cp.sidFingerprint());
     } catch (IllegalArgumentException e) {
       throw new DataFormatException(checkpointFile, 0, null, e.getMessage());
     }

@@ -42,6 +42,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * global-norm clipping. Validation: Recall@10 / NDCG@10 with constrained beam search
  * ({@link GenerativeRecommender} + {@link Evaluator}, history items excluded) on a fixed subset of
  * validation users drawn with the seed; the best weights are kept; optional early stopping.
+ * With {@link TrainConfig#emaDecay()} set, a {@link WeightAverage} of the weights is what gets
+ * validated, kept as the best and written as the model; the optimiser still steps the raw weights.
  *
  * <p>Deterministic and exactly resumable: weights start from a {@link Random} seeded by the
  * seed, the samples of epoch e are shuffled by a {@link Random} seeded by (seed, e), and libtorch's
@@ -234,7 +236,10 @@ public final class GeneratorTrainer {
       AdamW opt = new AdamW(params, optManager, config);
       if (cp == null) {
         initWeights(params, new Random(seed));
-      } else {
+      }
+      WeightAverage ema = config.emaDecay() > 0f
+          ? new WeightAverage(params, optManager, config.emaDecay()) : null;
+      if (cp != null) {
         Map<String, Tensor> w = cp.group("w/");
         for (Pair<String, Parameter> p : params) {
           Tensor t = w.get(p.getKey());
@@ -244,6 +249,9 @@ public final class GeneratorTrainer {
           GeneratorModel.copyInto(t, p.getValue().getArray(), p.getKey());
         }
         opt.restore(cp.tensors(), cp.step());
+        if (ema != null) {
+          ema.restore(cp.tensors());
+        }
         st.step = cp.step();
         st.elapsedBefore = cp.elapsedSeconds();
         st.bestStep = cp.bestStep();
@@ -305,8 +313,11 @@ public final class GeneratorTrainer {
               : bm -> prefixLoss(net, ps, bm, hist, next, users, codes);
           long ts = System.nanoTime();
           float loss = step(engine, ps, opt, batchLoss, st.step, total);
-          stepNanos += System.nanoTime() - ts;
           st.step++;
+          if (ema != null) {
+            ema.update(st.step);
+          }
+          stepNanos += System.nanoTime() - ts;
           lastLoss[0] = loss;
           losses[sessionSteps++] = loss;
           doneTargets[0] = sessionSamples;
@@ -315,7 +326,7 @@ public final class GeneratorTrainer {
           progress.advance(1);
           if (config.validateEvery() > 0 && st.step % config.validateEvery() == 0
               && st.step < total) {
-            validate(net, trie, valSubset, st, elapsed(st, t0), sidFp, dataFp);
+            validate(net, ema, trie, valSubset, st, elapsed(st, t0), sidFp, dataFp);
             if (config.patience() > 0 && st.bad >= config.patience()) {
               reason = "early stopping";
               break;
@@ -323,7 +334,7 @@ public final class GeneratorTrainer {
           }
           if (outDir != null && config.checkpointEvery() > 0
               && st.step % config.checkpointEvery() == 0 && st.step < total) {
-            checkpoint(params, opt, st, elapsed(st, t0), batchesPerEpoch, dataFp, sidFp)
+            checkpoint(params, opt, ema, st, elapsed(st, t0), batchesPerEpoch, dataFp, sidFp)
                 .write(outDir.resolve(CHECKPOINT_FILE));
           }
           if (stopRequested.get()) {
@@ -343,13 +354,14 @@ public final class GeneratorTrainer {
       }
       boolean finalValidation = reason.equals("done") || reason.equals("time limit");
       if (finalValidation && st.lastValidated != st.step && !valSubset.isEmpty()) {
-        validate(net, trie, valSubset, st, elapsed(st, t0), sidFp, dataFp);
+        validate(net, ema, trie, valSubset, st, elapsed(st, t0), sidFp, dataFp);
       }
       if (outDir != null) {
-        checkpoint(params, opt, st, elapsed(st, t0), batchesPerEpoch, dataFp, sidFp)
+        checkpoint(params, opt, ema, st, elapsed(st, t0), batchesPerEpoch, dataFp, sidFp)
             .write(outDir.resolve(CHECKPOINT_FILE));
       }
-      Map<String, Tensor> weights = st.best != null ? st.best : GeneratorModel.weightsOf(net);
+      Map<String, Tensor> weights = st.best != null ? st.best
+          : ema != null ? ema.weights() : GeneratorModel.weightsOf(net);
       model = GeneratorModel.of(modelConfig, weights, seed, dataFp, sidFp);
       if (outDir != null) {
         writeModel(model); // before 'finished': a shutdown hook waits for this write
@@ -424,6 +436,19 @@ public final class GeneratorTrainer {
     }
   }
 
+  /** Validates the averaged weights if {@code ema} is not null, else the network's own. */
+  private void validate(SidTransformer net, WeightAverage ema, PrefixTrie trie,
+      List<EvalCase> subset, State st, double seconds, String sidFp, String dataFp) {
+    if (ema != null) {
+      ema.withAverage(() -> {
+        validate(net, trie, subset, st, seconds, sidFp, dataFp);
+        return null;
+      });
+    } else {
+      validate(net, trie, subset, st, seconds, sidFp, dataFp);
+    }
+  }
+
   private void validate(SidTransformer net, PrefixTrie trie, List<EvalCase> subset, State st,
       double seconds, String sidFp, String dataFp) {
     if (subset.isEmpty()) {
@@ -468,14 +493,18 @@ public final class GeneratorTrainer {
     AtomicFiles.writeString(outDir.resolve(MODEL_JSON), m.header().toPrettyString() + "\n");
   }
 
-  private Checkpoint checkpoint(List<Pair<String, Parameter>> params, AdamW opt, State st,
-      double seconds, long batchesPerEpoch, String dataFp, String sidFp) {
+  private Checkpoint checkpoint(List<Pair<String, Parameter>> params, AdamW opt,
+      WeightAverage ema, State st, double seconds, long batchesPerEpoch, String dataFp,
+      String sidFp) {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     for (Pair<String, Parameter> p : params) {
       NDArray a = p.getValue().getArray();
       tensors.put("w/" + p.getKey(), new Tensor(a.getShape().getShape(), a.toFloatArray()));
     }
     tensors.putAll(opt.state());
+    if (ema != null) {
+      tensors.putAll(ema.state());
+    }
     if (st.best != null) {
       st.best.forEach((name, t) -> tensors.put("best/" + name, t));
     }

@@ -29,6 +29,9 @@ package genrec.generator.train;
  *     batches of a pool shuffled again, so a batch pads to a length close to its own chunks'
  *     instead of to the longest chunk of a random draw; 0 switches it off (the setting of
  *     checkpoints written before the option existed)
+ * @param emaDecay decay of an exponential moving average of the weights ({@code
+ *     WeightAverage}), which validation, the best model and the final model then use; 0 switches
+ *     it off (the setting of checkpoints written before the option existed)
  */
 public record TrainConfig(
     int batchSize,
@@ -49,7 +52,8 @@ public record TrainConfig(
     int patience,
     int checkpointEvery,
     Samples samples,
-    int lengthBuckets) {
+    int lengthBuckets,
+    float emaDecay) {
 
   /** How the training data becomes batches. */
   public enum Samples {
@@ -76,7 +80,8 @@ public record TrainConfig(
   public TrainConfig {
     Builder.validate(batchSize, learningRate, warmupSteps, decay, minLearningRateRatio,
         weightDecay, beta1, beta2, epsilon, clipNorm, maxSteps, epochs, validateEvery,
-        validationUsers, validationBeam, patience, checkpointEvery, samples, lengthBuckets);
+        validationUsers, validationBeam, patience, checkpointEvery, samples, lengthBuckets,
+        emaDecay);
   }
 
   /** Tests: batch 32, lr 3e-3, 60 steps, validation every 20 steps on 50 users. */
@@ -161,6 +166,7 @@ public record TrainConfig(
     b.checkpointEvery = checkpointEvery;
     b.samples = samples;
     b.lengthBuckets = lengthBuckets;
+    b.emaDecay = emaDecay;
     return b;
   }
 
@@ -173,7 +179,7 @@ public record TrainConfig(
    * {@link #setEpochs}. Defaults: no warm-up, cosine decay to 10% of the peak, weight decay 0.01,
    * betas 0.9 / 0.98, epsilon 1e-8, clipping at norm 1, validation only at the end on 1000 users
    * with beam 20, no early stopping, checkpoint only at the end, length-sorted pools of 32
-   * batches (sequence-parallel layout only).
+   * batches (sequence-parallel layout only), no weight averaging.
    */
   public static final class Builder {
     private int batchSize = -1;
@@ -195,6 +201,7 @@ public record TrainConfig(
     private int checkpointEvery;
     private Samples samples = Samples.PER_PREFIX;
     private int lengthBuckets = 32;
+    private float emaDecay;
 
     private Builder() {}
 
@@ -299,18 +306,25 @@ public record TrainConfig(
       return this;
     }
 
+    /** Exponential moving average of the weights with this decay; 0 (the default) = off. */
+    public Builder optEmaDecay(float emaDecay) {
+      this.emaDecay = emaDecay;
+      return this;
+    }
+
     /** Validates every field and names the bad values. */
     public TrainConfig build() {
       return new TrainConfig(batchSize, learningRate, warmupSteps, decay, minLearningRateRatio,
           weightDecay, beta1, beta2, epsilon, clipNorm, maxSteps, epochs, validateEvery,
-          validationUsers, validationBeam, patience, checkpointEvery, samples, lengthBuckets);
+          validationUsers, validationBeam, patience, checkpointEvery, samples, lengthBuckets,
+          emaDecay);
     }
 
     static void validate(int batchSize, float learningRate, int warmupSteps, Decay decay,
         float minRatio, float weightDecay, float beta1, float beta2, float epsilon,
         float clipNorm, int maxSteps, int epochs, int validateEvery, int validationUsers,
         int validationBeam, int patience, int checkpointEvery, Samples samples,
-        int lengthBuckets) {
+        int lengthBuckets, float emaDecay) {
       StringBuilder bad = new StringBuilder();
       if (batchSize < 1) {
         bad.append("batchSize=").append(batchSize)
@@ -368,6 +382,9 @@ public record TrainConfig(
       }
       if (lengthBuckets < 0) {
         bad.append("lengthBuckets=").append(lengthBuckets).append(" must be >= 0 (0 = off); ");
+      }
+      if (!(emaDecay >= 0f && emaDecay < 1f)) {
+        bad.append("emaDecay=").append(emaDecay).append(" must be in [0, 1) (0 = off); ");
       }
       if (bad.length() > 0) {
         throw new IllegalArgumentException(bad.substring(0, bad.length() - 2));

@@ -112,6 +112,79 @@ class GeneratorTrainerTest {
     assertNoTempFiles(split);
   }
 
+  /**
+   * The weight average follows its formula, leaves training alone (same raw weights and losses
+   * as a run without it), is what the run validates and writes as the model and as the
+   * checkpoint's last weights, and resumes exactly.
+   */
+  @Test
+  void weightAverageIsTheModelAndResumesExactly(@TempDir Path dir) {
+    TrainConfig plain = TrainFixtures.train(12).build(); // validates once, at the end
+    TrainConfig averaged = plain.toBuilder().optEmaDecay(0.8f).build();
+    // one step: average = d·w0 + (1 − d)·w1 with d = min(0.8, 2/11)
+    trainer(averaged, 3).optOutputDir(dir.resolve("one")).optStopAfterSteps(1).build()
+        .train(data).model().close();
+    Checkpoint one = Checkpoint.read(dir.resolve("one").resolve(GeneratorTrainer.CHECKPOINT_FILE));
+    Map<String, Tensor> w0 = initialWeights(3);
+    float d = 2f / 11f;
+    for (Map.Entry<String, Tensor> e : one.group("w/").entrySet()) {
+      float[] w1 = e.getValue().data();
+      float[] start = w0.get(e.getKey()).data();
+      float[] avg = one.group(WeightAverage.PREFIX).get(e.getKey()).data();
+      for (int i = 0; i < w1.length; i++) {
+        assertEquals(d * start[i] + (1 - d) * w1[i], avg[i], 1e-6, e.getKey());
+      }
+    }
+
+    TrainResult raw = trainer(plain, 3).optOutputDir(dir.resolve("plain")).build().train(data);
+    TrainResult a = trainer(averaged, 3).optOutputDir(dir.resolve("ema")).build().train(data);
+    assertArrayEquals(raw.losses(), a.losses());
+    Path cpA = dir.resolve("ema").resolve(GeneratorTrainer.CHECKPOINT_FILE);
+    Checkpoint ca = Checkpoint.read(cpA);
+    Checkpoint cr = Checkpoint.read(dir.resolve("plain").resolve(GeneratorTrainer.CHECKPOINT_FILE));
+    assertTrue(cr.group(WeightAverage.PREFIX).isEmpty());
+    assertSameTensors(cr.group("w/"), ca.group("w/"));
+    Map<String, Tensor> average = ca.group(WeightAverage.PREFIX);
+    assertSameTensors(average, a.model().weights());
+    try (GeneratorModel last = GeneratorModel.lastOf(cpA)) {
+      assertSameTensors(average, last.weights());
+    }
+    String name = average.keySet().iterator().next();
+    assertNotEquals(average.get(name).data()[0], ca.group("w/").get(name).data()[0]);
+
+    Path split = dir.resolve("split");
+    trainer(averaged, 3).optOutputDir(split).optStopAfterSteps(5).build().train(data)
+        .model().close();
+    Path cpB = split.resolve(GeneratorTrainer.CHECKPOINT_FILE);
+    TrainResult b = GeneratorTrainer.resumeFrom(cpB).optEvalThreads(1).optOutputDir(split)
+        .build().resume(data, cpB);
+    assertSameTensors(ca.tensors(), Checkpoint.read(cpB).tensors());
+    assertEquals(a.bestValNdcg10(), b.bestValNdcg10());
+    raw.model().close();
+    a.model().close();
+    b.model().close();
+  }
+
+  /** The seeded initial weights of the test model. */
+  private static Map<String, Tensor> initialWeights(long seed) {
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+      genrec.generator.model.SidTransformer net =
+          new genrec.generator.model.SidTransformer(TrainFixtures.model());
+      net.initialize(m);
+      List<ai.djl.util.Pair<String, ai.djl.nn.Parameter>> params = new java.util.ArrayList<>();
+      net.getParameters().forEach(params::add);
+      GeneratorTrainer.initWeights(params, new java.util.Random(seed));
+      return GeneratorModel.weightsOf(net);
+    }
+  }
+
+  private static void assertSameTensors(Map<String, Tensor> want, Map<String, Tensor> got) {
+    assertEquals(want.keySet(), got.keySet());
+    for (Map.Entry<String, Tensor> e : want.entrySet()) {
+      assertArrayEquals(e.getValue().data(), got.get(e.getKey()).data(), e.getKey());
+    }
+  }
+
   @Test
   void sequenceParallelLayoutTrainsAndResumesExactly(@TempDir Path dir) {
     TrainConfig c = TrainFixtures.train(30).setBatchSize(8).optValidateEvery(15)

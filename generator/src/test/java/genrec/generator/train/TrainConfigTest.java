@@ -29,6 +29,9 @@ class TrainConfigTest {
         () -> TrainConfig.tiny().toBuilder().optBetas(0.9f, 1f).optClipNorm(-1f).build());
     assertTrue(e.getMessage().contains("beta2=1.0"), e.getMessage());
     assertTrue(e.getMessage().contains("clipNorm=-1.0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> TrainConfig.tiny().toBuilder().optEmaDecay(1f).build());
+    assertTrue(e.getMessage().contains("emaDecay=1.0 must be in [0, 1)"), e.getMessage());
   }
 
   @Test

@@ -70,6 +70,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "AdamW weight decay on matrices (default: 0.01).")
   Float weightDecay;
 
+  @Option(names = "--ema-decay", paramLabel = "D",
+      description = "Keep an exponential moving average of the weights with decay D in [0, 1) "
+          + "and validate, keep and write it instead of the raw weights; 0 = off (default: the "
+          + "preset's).")
+  Float emaDecay;
+
   @Option(names = "--validate-every", paramLabel = "STEPS",
       description = "Validate (and keep the best model) every STEPS steps (default: the preset's).")
   Integer validateEvery;
@@ -88,8 +94,8 @@ final class TrainCommand implements Callable<Integer> {
   Integer lengthBuckets;
 
   @Option(names = "--resume", description = "Continue RUN/generator/checkpoint.bin (its configs "
-      + "and seed are used; --layout, --seed, --steps, --dropout and --weight-decay are "
-      + "ignored).")
+      + "and seed are used; --layout, --seed, --steps, --dropout, --weight-decay and "
+      + "--ema-decay are ignored).")
   boolean resume;
 
   @Option(names = "--threads", description = "Validation threads (default: all processors).")
@@ -162,6 +168,9 @@ final class TrainCommand implements Callable<Integer> {
       if (weightDecay != null) {
         tb.optWeightDecay(weightDecay);
       }
+      if (emaDecay != null) {
+        tb.optEmaDecay(emaDecay);
+      }
       if (validateEvery != null) {
         tb.optValidateEvery(validateEvery).optCheckpointEvery(validateEvery);
       }
@@ -195,13 +204,16 @@ final class TrainCommand implements Callable<Integer> {
     GeneratorConfig mc = trainer.modelConfig();
     System.out.printf(Locale.ROOT,
         "%s: %,d users, %,d items; generator %d+%d layers, D=%d, %s layout%s, codebook %d; "
-            + "dropout %.2f; batch %d, lr %.1e, weight decay %s, %d steps, %s, seed %d%s%n%s",
+            + "dropout %.2f; batch %d, lr %.1e, weight decay %s, %s, %d steps, %s, seed %d%s%n%s",
         d.name(), d.users().size(), d.catalog().size(), mc.encoderLayers(), mc.decoderLayers(),
         mc.dModel(), mc.layout().name().toLowerCase(Locale.ROOT),
         trainer.trainConfig().samples() == TrainConfig.Samples.SEQUENCE
             ? " (sequence-parallel, causal encoder)" : "", mc.codebookSize(),
         mc.dropout(), trainer.trainConfig().batchSize(), trainer.trainConfig().learningRate(),
-        trainer.trainConfig().weightDecay(), trainer.trainConfig().maxSteps(),
+        trainer.trainConfig().weightDecay(),
+        trainer.trainConfig().emaDecay() > 0
+            ? "weight average (EMA) decay " + trainer.trainConfig().emaDecay() : "no weight average",
+        trainer.trainConfig().maxSteps(),
         refit ? "refit" : trainer.trainConfig().patience() == 0 ? "no early stopping"
             : "patience " + trainer.trainConfig().patience(),
         trainer.seed(), resume ? " (resumed)" : "",
