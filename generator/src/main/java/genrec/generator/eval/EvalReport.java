@@ -1,5 +1,6 @@
 package genrec.generator.eval;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -39,9 +40,28 @@ public record EvalReport(String model, String split, int cases, int[] ks, double
     throw new IllegalArgumentException("k=" + k + " was not evaluated (ks are " + java.util.Arrays.toString(ks) + ")");
   }
 
-  /** The header of {@link #row()}. */
-  public String header() {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-22s %-10s %7s", "model", "split", "users"));
+  /** Width of the model column unless a name is longer ({@link #table}). */
+  private static final int NAME_WIDTH = 22;
+
+  /**
+   * A printable table of {@code reports} (which must measure the same ks): the header, then one
+   * row per report, one per line; the model column is as wide as the longest name.
+   */
+  public static String table(List<EvalReport> reports) {
+    int width = NAME_WIDTH;
+    for (EvalReport r : reports) {
+      width = Math.max(width, r.model.length());
+    }
+    StringBuilder sb = new StringBuilder(reports.get(0).header(width)).append('\n');
+    for (EvalReport r : reports) {
+      sb.append(r.row(width)).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private String header(int width) {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s %-10s %7s",
+        "model", "split", "users"));
     for (int k : ks) {
       sb.append(String.format(Locale.ROOT, " %9s %9s", "Recall@" + k, "NDCG@" + k));
     }
@@ -51,9 +71,9 @@ public record EvalReport(String model, String split, int cases, int[] ks, double
     return sb.toString();
   }
 
-  /** One table row. */
-  public String row() {
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-22s %-10s %7d", model, split, cases));
+  private String row(int width) {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s %-10s %7d",
+        model, split, cases));
     for (int i = 0; i < ks.length; i++) {
       sb.append(String.format(Locale.ROOT, " %9.4f %9.4f", recall[i], ndcg[i]));
     }

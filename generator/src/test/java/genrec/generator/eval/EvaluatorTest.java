@@ -59,6 +59,39 @@ class EvaluatorTest {
     assertThrows(IllegalArgumentException.class, () -> r.recallAt(10));
   }
 
+  /** The table's model column fits its longest name, so every column lines up. */
+  @Test
+  void tableAlignsColumnsToTheLongestName() {
+    List<EvalCase> cases = List.of(new EvalCase(0, new int[] {1}, 0));
+    Evaluator ev = new Evaluator(new int[] {10}, 1);
+    String longName = "mixture of 2 generators, last, refit";
+    Recommender named = new Recommender() {
+      @Override
+      public String name() {
+        return longName;
+      }
+
+      @Override
+      public int numItems() {
+        return FIXED.numItems();
+      }
+
+      @Override
+      public void score(int[] history, float[] scores) {
+        FIXED.score(history, scores);
+      }
+    };
+    String table = EvalReport.table(List.of(ev.evaluate(named, cases, "test", Progress.silent()),
+        ev.evaluate(FIXED, cases, "validation", Progress.silent())));
+    String[] lines = table.split("\n");
+    assertEquals(3, lines.length, table);
+    for (String line : lines) {
+      assertEquals(lines[0].length(), line.length(), table);
+      assertEquals(' ', line.charAt(longName.length()), table); // nothing runs into 'split'
+    }
+    assertEquals(longName.length() + 1, lines[2].indexOf("validation"), table);
+  }
+
   private static double log2(double x) {
     return Math.log(x) / Math.log(2);
   }

@@ -79,10 +79,7 @@ final class EvalBaselineCommand implements Callable<Integer> {
       }
       reports.add(ev.evaluate(m, split.test(), "test", Progress.silent()));
     }
-    System.out.println(reports.get(0).header());
-    for (EvalReport r : reports) {
-      System.out.println(r.row());
-    }
+    System.out.print(EvalReport.table(reports));
     double secs = reports.stream().mapToDouble(EvalReport::seconds).sum();
     System.out.printf(Locale.ROOT, "evaluated in %.2f s%n", secs);
     return 0;

@@ -60,14 +60,28 @@ final class EvalCommand implements Callable<Integer> {
   private Member load(Dataset d, LeaveOneOutSplit split, Path runDir) {
     int[][] codes = TrainCommand.itemCodes(d, runDir, data.data);
     GeneratorModel model = ModelFiles.loadGenerator(runDir, codes, weights == Weights.last);
-    // a generator trained with 'genrec train --refit' has seen the validation targets: only
-    // the test split measures it, and the baselines are refit the same way
-    boolean refit = model.dataFingerprint()
-        .equals(TrainData.refit(split, codes).dataFingerprint());
-    PrefixTrie trie = PrefixTrie.of(codes, model.config().codebookSize());
-    BeamSearch search = model.beamSearch(trie).optBeamWidth(beam).optExcludeHistory(true)
-        .build();
-    return new Member(runDir, model, search, refit);
+    try {
+      // a generator trained with 'genrec train --refit' has seen the validation targets: only
+      // the test split measures it, and the baselines are refit the same way
+      boolean refit = model.dataFingerprint()
+          .equals(TrainData.refit(split, codes).dataFingerprint());
+      PrefixTrie trie = PrefixTrie.of(codes, model.config().codebookSize());
+      BeamSearch search = model.beamSearch(trie).optBeamWidth(beam).optExcludeHistory(true)
+          .build();
+      return new Member(runDir, model, search, refit);
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** The folder a path names, with symbolic links resolved when it exists. */
+  private static Path identity(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (java.io.IOException e) {
+      return p.toAbsolutePath().normalize(); // missing: loading it reports that
+    }
   }
 
   @Override
@@ -78,9 +92,9 @@ final class EvalCommand implements Callable<Integer> {
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     List<EvalReport> reports = new ArrayList<>();
     java.util.Set<Path> seen = new java.util.HashSet<>();
-    seen.add(runDir.toAbsolutePath().normalize());
+    seen.add(identity(runDir));
     for (Path p : ensemble) {
-      if (!seen.add(p.toAbsolutePath().normalize())) {
+      if (!seen.add(identity(p))) {
         throw new IllegalArgumentException("--ensemble " + p + " is listed twice (or is the --run "
             + "folder itself): each member of a mixture must be a different run");
       }
@@ -145,10 +159,7 @@ final class EvalCommand implements Callable<Integer> {
         m.model().close();
       }
     }
-    System.out.println(reports.get(0).header());
-    for (EvalReport r : reports) {
-      System.out.println(r.row());
-    }
+    System.out.print(EvalReport.table(reports));
     System.out.printf(Locale.ROOT, "evaluated in %.1f s%n",
         reports.stream().mapToDouble(EvalReport::seconds).sum());
     return 0;

@@ -89,11 +89,13 @@ class TrainEvalCommandTest {
     assertTrue(badDropout.err().contains("--dropout=1.0 must be in [0, 1)"), badDropout.err());
     CliRun s = run("train", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--steps",
         "10", "--threads", "1", "--patience", "3", "--dropout", "0.25", "--weight-decay",
-        "0.05"); // the default layout
+        "0.05", "--ema-decay", "0.9"); // the default layout
     assertEquals(0, s.code(), s.err());
     assertTrue(s.out().contains("patience 3"), s.out());
     assertTrue(s.out().contains("dropout 0.25;"), s.out());
-    assertTrue(s.out().contains("weight decay 0.05,"), s.out());
+    assertTrue(s.out().contains("weight decay 0.05, weight average (EMA) decay 0.9,"), s.out());
+    assertEquals(0.9f, genrec.generator.train.Checkpoint.read(
+        seqRun.resolve("generator/checkpoint.bin")).trainConfig().emaDecay());
     assertTrue(Files.readString(seqRun.resolve("generator/model.json"))
         .contains("\"dropout\" : 0.25"));
     assertTrue(s.out().contains("sequence-parallel, causal encoder"), s.out());
@@ -117,6 +119,11 @@ class TrainEvalCommandTest {
     CliRun twice = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--ensemble", r);
     assertEquals(2, twice.code());
     assertTrue(twice.err().contains("is listed twice (or is the --run folder itself)"), twice.err());
+    Path alias = Files.createSymbolicLink(dir.resolve("alias"), runDir.toAbsolutePath());
+    CliRun aliased = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--ensemble",
+        alias.toString());
+    assertEquals(2, aliased.code());
+    assertTrue(aliased.err().contains("is listed twice"), aliased.err());
 
     // --refit: trains on the validation interactions too; eval then reports the test split only
     Path refitRun = runSharingIds(runDir, dir.resolve("refit"));
