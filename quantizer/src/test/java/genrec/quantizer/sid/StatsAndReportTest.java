@@ -2,6 +2,7 @@ package genrec.quantizer.sid;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +109,17 @@ class StatsAndReportTest {
     Path json = tmp.resolve("report.json");
     rep.writeJson(json);
     assertEquals(rep, QuantizerReport.readJson(json));
+    // a report written before itemCf was recorded reads back with itemCf null
+    com.fasterxml.jackson.databind.node.ObjectNode old =
+        (com.fasterxml.jackson.databind.node.ObjectNode) QuantizerFiles.JSON.readTree(json.toFile());
+    assertTrue(old.remove("itemCf") != null, old.toString());
+    Path oldJson = tmp.resolve("old-report.json");
+    QuantizerFiles.JSON.writeValue(oldJson.toFile(), old);
+    QuantizerReport before = QuantizerReport.readJson(oldJson);
+    assertNull(before.itemCf());
+    assertEquals(rep.items(), before.items());
+    assertTrue(!before.summary().contains("input:"), before.summary());
+    assertTrue(rep.summary().contains("input: text embeddings"), rep.summary());
 
     Path png = tmp.resolve("usage.png");
     CodeUsageChart.write(png, table);
