@@ -1,7 +1,11 @@
 package genrec.generator.decode;
 
 import genrec.generator.eval.Recommender;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * An equal-weight mixture of generators: each member proposes its own top items with their
@@ -60,9 +64,45 @@ public final class GeneratorMixture implements Recommender {
         }
       }
     }
-    double logM = Math.log(members.size());
     for (int i = 0; i < numItems; i++) {
-      scores[i] = p[i] > 0 ? (float) (Math.log(p[i]) - logM) : Float.NEGATIVE_INFINITY;
+      scores[i] = mixtureScore(p[i], members.size());
     }
+  }
+
+  /**
+   * The mixture of the members' beam results for one user, as {@link #score} computes it but
+   * over the items the members returned (the serving path): best first, ties by item index, at
+   * most {@code topK}.
+   *
+   * @param results one result per member for the same history (invalid items, -1, are ignored)
+   * @param pathOf the semantic ID reported for an item (the members' tables may differ)
+   */
+  public static BeamResult combine(List<BeamResult> results, int topK, IntFunction<int[]> pathOf) {
+    Map<Integer, Double> p = new HashMap<>();
+    for (BeamResult r : results) {
+      Map<Integer, Float> best = new HashMap<>(); // a member's score of an item: its best path
+      for (int i = 0; i < r.size(); i++) {
+        if (r.items()[i] >= 0) {
+          best.merge(r.items()[i], r.scores()[i], Math::max);
+        }
+      }
+      best.forEach((item, lp) -> p.merge(item, Math.exp(lp), Double::sum));
+    }
+    int[] items = p.keySet().stream()
+        .sorted(Comparator.comparingDouble((Integer i) -> -p.get(i)).thenComparingInt(i -> i))
+        .limit(topK).mapToInt(Integer::intValue).toArray();
+    float[] scores = new float[items.length];
+    int[][] paths = new int[items.length][];
+    for (int i = 0; i < items.length; i++) {
+      scores[i] = mixtureScore(p.get(items[i]), results.size());
+      paths[i] = pathOf.apply(items[i]);
+    }
+    return new BeamResult(items, scores, paths);
+  }
+
+  /** {@code log(probabilitySum / members)}; -Infinity when no member proposed the item. */
+  private static float mixtureScore(double probabilitySum, int members) {
+    return probabilitySum > 0 ? (float) (Math.log(probabilitySum) - Math.log(members))
+        : Float.NEGATIVE_INFINITY;
   }
 }

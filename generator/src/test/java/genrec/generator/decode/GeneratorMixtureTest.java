@@ -1,5 +1,6 @@
 package genrec.generator.decode;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,6 +45,32 @@ class GeneratorMixtureTest {
     assertEquals(Math.log(0.1), s[3], 1e-6);
     assertEquals(Float.NEGATIVE_INFINITY, s[4]);
     assertTrue(s[1] > s[0] && s[0] > s[3]);
+  }
+
+  /** The serving path ranks the members' beam results as {@link GeneratorMixture#score} does. */
+  @Test
+  void combineRanksBeamResultsLikeScore() {
+    BeamResult a = new BeamResult(new int[] {0, 1, -1},
+        new float[] {(float) Math.log(0.5), (float) Math.log(0.3), (float) Math.log(0.9)},
+        new int[3][]);
+    BeamResult b = new BeamResult(new int[] {1, 3, 4},
+        new float[] {(float) Math.log(0.6), (float) Math.log(0.2), (float) Math.log(0.2)},
+        new int[3][]);
+    BeamResult r = GeneratorMixture.combine(List.of(a, b), 3, item -> new int[] {item, 7});
+    assertArrayEquals(new int[] {1, 0, 3}, r.items()); // 3 and 4 tie at 0.1: the lower index
+    assertEquals(Math.log(0.45), r.scores()[0], 1e-6);
+    assertEquals(Math.log(0.25), r.scores()[1], 1e-6);
+    assertEquals(Math.log(0.1), r.scores()[2], 1e-6);
+    assertArrayEquals(new int[] {0, 7}, r.paths()[1]);
+    float[] dense = new float[5];
+    new GeneratorMixture(List.of(fixed("a", 5, Map.of(0, Math.log(0.5), 1, Math.log(0.3))),
+        fixed("b", 5, Map.of(1, Math.log(0.6), 3, Math.log(0.2), 4, Math.log(0.2)))), "mix")
+        .score(new int[] {2}, dense);
+    for (int i = 0; i < r.size(); i++) {
+      assertEquals(dense[r.items()[i]], r.scores()[i], 0f);
+    }
+    // every distinct item once; the invalid path (-1) is dropped
+    assertEquals(4, GeneratorMixture.combine(List.of(a, b), 10, item -> null).size());
   }
 
   @Test

@@ -75,15 +75,6 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  /** The folder a path names, with symbolic links resolved when it exists. */
-  private static Path identity(Path p) {
-    try {
-      return p.toRealPath();
-    } catch (java.io.IOException e) {
-      return p.toAbsolutePath().normalize(); // missing: loading it reports that
-    }
-  }
-
   @Override
   public Integer call() {
     int th = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
@@ -92,9 +83,9 @@ final class EvalCommand implements Callable<Integer> {
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     List<EvalReport> reports = new ArrayList<>();
     java.util.Set<Path> seen = new java.util.HashSet<>();
-    seen.add(identity(runDir));
+    seen.add(ModelFiles.identity(runDir));
     for (Path p : ensemble) {
-      if (!seen.add(identity(p))) {
+      if (!seen.add(ModelFiles.identity(p))) {
         throw new IllegalArgumentException("--ensemble " + p + " is listed twice (or is the --run "
             + "folder itself): each member of a mixture must be a different run");
       }

@@ -37,6 +37,14 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin Settings settings;
 
+  @Option(names = "--ensemble", paramLabel = "DIR",
+      description = "Another run folder trained on the same data (repeatable): serve the "
+          + "equal-weight mixture of this run's generator and theirs, as 'genrec eval --ensemble' "
+          + "measures it. Each request then runs every member's beam search; reported semantic "
+          + "IDs are this run's; POST /v1/items (cold start) answers 409; /admin/reload swaps "
+          + "this run and keeps the others.")
+  List<Path> ensemble = new ArrayList<>();
+
   /** Server options, shared with {@code genrec demo}. */
   static final class Settings {
     @Option(names = "--host", defaultValue = "127.0.0.1",
@@ -100,11 +108,15 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Dataset d = data.load();
-    return serve(d, run.dir(d), settings, data.preset().data().historyWindow());
+    return serve(d, run.dir(d), ensemble, settings, data.preset().data().historyWindow());
   }
 
-  /** Starts the server, loads the run, prints a curl line, and blocks until shutdown. */
-  static int serve(Dataset d, Path runDir, Settings settings, int historyWindow) {
+  /**
+   * Starts the server, loads the run (with {@code others}: the mixture of their generators),
+   * prints a curl line, and blocks until shutdown.
+   */
+  static int serve(Dataset d, Path runDir, List<Path> others, Settings settings,
+      int historyWindow) {
     ServerConfig config = settings.config();
     if (settings.torchThreads < 1) {
       throw new IllegalArgumentException("--torch-threads=" + settings.torchThreads + " must be >= 1");
@@ -113,7 +125,7 @@ final class ServeCommand implements Callable<Integer> {
     JniUtils.setNumThreads(settings.torchThreads);
     ModelHolder holder = new ModelHolder();
     GenrecServer server = GenrecServer.start(config, holder,
-        dir -> ServingModel.load(d, dir, historyWindow));
+        dir -> ServingModel.load(d, dir, others, historyWindow));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("genrec serve: shutting down (finishing in-flight requests)");
@@ -130,15 +142,16 @@ final class ServeCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     ServingModel model;
     try {
-      model = ServingModel.load(d, runDir, historyWindow);
+      model = ServingModel.load(d, runDir, others, historyWindow);
     } catch (RuntimeException e) {
       server.stop().join();
       throw e;
     }
     holder.swap(model);
     System.out.printf(Locale.ROOT, "genrec serve: ready in %.1f s: %s, %,d items (%d added), "
-        + "history window %d%n", (System.nanoTime() - t0) / 1e9, d.name(), model.numItems(),
-        model.addedItems(), model.historyWindow());
+        + "history window %d%s%n", (System.nanoTime() - t0) / 1e9, d.name(), model.numItems(),
+        model.addedItems(), model.historyWindow(), others.isEmpty() ? ""
+            : "; mixture of " + model.memberRuns().size() + " generators " + model.memberRuns());
     System.out.println("try:\n  curl -s " + base + "/v1/recommend -H 'Content-Type: application/json'"
         + " -d '" + exampleBody(d) + "'");
     System.out.println("  curl -s " + base + "/metrics | head");

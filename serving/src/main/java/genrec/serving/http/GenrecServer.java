@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /v1/items/{id}}: an item with its semantic ID;
  *   <li>{@code POST /v1/items}: add new items (cold start, live, persisted);
  *   <li>{@code GET /health}, {@code GET /ready}, {@code GET /metrics} (Prometheus);
- *   <li>{@code POST /admin/reload}: swap to a (new) run folder atomically.
+ *   <li>{@code POST /admin/reload}: swap to a (new) run folder atomically (a mixture keeps its
+ *       other runs: the loader decides).
  * </ul>
  *
  * <p>The event loop only parses, validates and writes JSON: beam search runs on the {@link
@@ -482,6 +483,8 @@ public final class GenrecServer {
               Throwable e = ar.cause();
               if (e instanceof IllegalArgumentException) {
                 error(req, t0, "items_add", new BadRequest(409, "items", e.getMessage()));
+              } else if (e instanceof UnsupportedOperationException) {
+                error(req, t0, "items_add", new BadRequest(409, null, e.getMessage()));
               } else {
                 LOG.error("adding items failed", e);
                 error(req, t0, "items_add", new BadRequest(500, null, "adding items failed: " + e));
@@ -587,9 +590,12 @@ public final class GenrecServer {
       return;
     }
     try {
-      send(req, t0, "ready", 200, JSON.createObjectNode().put("status", "ready")
+      ObjectNode out = JSON.createObjectNode().put("status", "ready")
           .put("run", m.runDir().toString()).put("dataset", m.datasetName())
-          .put("items", m.numItems()).put("added_items", m.addedItems()));
+          .put("items", m.numItems()).put("added_items", m.addedItems());
+      ArrayNode generators = out.putArray("generators"); // the run's, then a mixture's others
+      m.memberRuns().forEach(dir -> generators.add(dir.toString()));
+      send(req, t0, "ready", 200, out);
     } finally {
       m.release();
     }

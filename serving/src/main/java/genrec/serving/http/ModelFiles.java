@@ -114,6 +114,19 @@ public final class ModelFiles {
   }
 
   /**
+   * What a run folder path names, to tell two paths to one folder apart from two folders: the
+   * real path (symbolic links resolved) when it exists, else the absolute normalised path
+   * (loading it will report that it is missing).
+   */
+  public static Path identity(Path dir) {
+    try {
+      return dir.toRealPath();
+    } catch (IOException e) {
+      return dir.toAbsolutePath().normalize();
+    }
+  }
+
+  /**
    * Persists a cold-start addition to the quantizer folder {@code qdir}: appends {@code added}
    * to {@code added-items.jsonl} (in the format {@code CatalogReaders.jsonl} reads), then writes
    * {@code grown} as {@code sid.tsv}, each atomically. In that order, a crash in between leaves

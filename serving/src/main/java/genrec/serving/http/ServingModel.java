@@ -5,6 +5,7 @@ import genrec.generator.data.Dataset;
 import genrec.generator.data.UserSequence;
 import genrec.generator.decode.BeamResult;
 import genrec.generator.decode.BeamSearch;
+import genrec.generator.decode.GeneratorMixture;
 import genrec.generator.decode.PrefixTrie;
 import genrec.generator.train.GeneratorModel;
 import genrec.quantizer.catalog.Catalog;
@@ -36,23 +37,29 @@ import org.slf4j.LoggerFactory;
  * the semantic-ID table, the decoding trie, the generator, the popularity order for empty
  * histories, and (loaded on first use) MiniLM and the quantizer for new items.
  *
+ * <p>A mixture ({@link #load(Dataset, Path, List, int)} with other runs) serves the equal-weight
+ * mixture of their generators, as {@code genrec eval --ensemble} measures it ({@link
+ * GeneratorMixture#combine}): every member decodes its own semantic-ID table and the results
+ * are merged by item. Reported semantic IDs are the first run's. Cold start ({@link #addItems})
+ * is refused for a mixture, since each member would need its own new ID written; items added to
+ * every member's table offline ({@code genrec quantize assign}) are served.
+ *
  * <p>Thread-safe. {@link #recommend} may run on many threads while {@link #addItems} appends:
  * the trie takes the new item under its write lock, and the item list is copy-on-write, so a
  * search sees the catalogue either before or after an addition. Reference-counted so a reload can
  * retire it while requests still use it: {@link #retain} / {@link #release}; the last release
- * closes the generator's native memory.
+ * closes the generators' native memory.
  */
 public final class ServingModel {
   private static final Logger LOG = LoggerFactory.getLogger(ServingModel.class);
 
   private final Path runDir;
   private final String datasetName;
-  private final GeneratorModel generator;
+  private final List<Member> members;
   private final PrefixTrie trie;
   private final int[] popular;
   private final int historyWindow;
   private final Map<String, Integer> index = new ConcurrentHashMap<>();
-  private final Map<Long, BeamSearch> searches = new ConcurrentHashMap<>();
   private final AtomicInteger refs = new AtomicInteger(1);
   private final Object addLock = new Object();
   private final int datasetItems;
@@ -61,13 +68,30 @@ public final class ServingModel {
   private MiniLmEncoder encoder; // guarded by addLock
   private Quantizer quantizer; // guarded by addLock
 
-  private ServingModel(Path runDir, Dataset d, GeneratorModel generator, PrefixTrie trie,
-      SemanticIdTable table, List<Item> added, int historyWindow) {
+  /**
+   * One generator with the trie of its own semantic-ID table (as loaded; cold start on a single
+   * run updates {@link ServingModel#table}), and its searches by settings.
+   */
+  private record Member(Path runDir, GeneratorModel generator, PrefixTrie trie,
+      SemanticIdTable table, Map<Long, BeamSearch> searches) {
+    Member(Path runDir, GeneratorModel generator, PrefixTrie trie, SemanticIdTable table) {
+      this(runDir, generator, trie, table, new ConcurrentHashMap<>());
+    }
+
+    BeamSearch search(int beam, boolean excludeHistory) {
+      long key = ((long) beam << 1) | (excludeHistory ? 1 : 0);
+      return searches.computeIfAbsent(key, x -> generator.beamSearch(trie)
+          .optBeamWidth(beam).optExcludeHistory(excludeHistory).build());
+    }
+  }
+
+  private ServingModel(Path runDir, Dataset d, List<Member> members, List<Item> added,
+      int historyWindow) {
     this.runDir = runDir;
     this.datasetName = d.name();
-    this.generator = generator;
-    this.trie = trie;
-    this.table = table;
+    this.members = List.copyOf(members);
+    this.trie = members.get(0).trie();
+    this.table = members.get(0).table();
     this.historyWindow = historyWindow;
     this.datasetItems = d.catalog().size();
     List<Item> all = new ArrayList<>(d.catalog().items());
@@ -87,35 +111,73 @@ public final class ServingModel {
    * @throws IllegalArgumentException if an artifact is missing or does not match the dataset
    */
   public static ServingModel load(Dataset d, Path runDir, int historyWindow) {
-    Path qdir = runDir.resolve(ModelFiles.QUANTIZER_DIR);
-    int[][] codes = ModelFiles.itemCodes(d, runDir, "genrec quantize --run " + runDir);
-    GeneratorModel g = ModelFiles.loadGenerator(runDir, codes);
+    return load(d, runDir, List.of(), historyWindow);
+  }
+
+  /**
+   * As {@link #load(Dataset, Path, int)}, serving the mixture of the generator of {@code runDir}
+   * and those of the {@code others} run folders (trained on the same dataset; each with its own
+   * semantic-ID table). An item added by cold start is served when every member's table has it.
+   *
+   * @throws IllegalArgumentException as {@link #load(Dataset, Path, int)} for any member, or if a
+   *     folder is named twice
+   */
+  public static ServingModel load(Dataset d, Path runDir, List<Path> others, int historyWindow) {
+    List<Path> dirs = new ArrayList<>();
+    dirs.add(runDir);
+    dirs.addAll(others);
+    Set<Path> seen = new HashSet<>();
+    for (Path dir : dirs) {
+      if (!seen.add(ModelFiles.identity(dir))) {
+        throw new IllegalArgumentException("run " + dir + " is named twice: each member of a "
+            + "mixture must be a different run");
+      }
+    }
+    List<Member> members = new ArrayList<>();
     try {
-      SemanticIdTable table = SidArtifacts.loadTable(qdir);
-      PrefixTrie trie = PrefixTrie.of(codes, g.config().codebookSize());
+      for (Path dir : dirs) {
+        int[][] codes = ModelFiles.itemCodes(d, dir, "genrec quantize --run " + dir);
+        GeneratorModel g = ModelFiles.loadGenerator(dir, codes);
+        try {
+          members.add(new Member(dir, g, PrefixTrie.of(codes, g.config().codebookSize()),
+              SidArtifacts.loadTable(dir.resolve(ModelFiles.QUANTIZER_DIR))));
+        } catch (RuntimeException e) {
+          g.close();
+          throw e;
+        }
+      }
       List<Item> added = new ArrayList<>();
-      Path addedFile = qdir.resolve(ModelFiles.ADDED_ITEMS_FILE);
+      Path addedFile = runDir.resolve(ModelFiles.QUANTIZER_DIR)
+          .resolve(ModelFiles.ADDED_ITEMS_FILE);
       if (Files.isRegularFile(addedFile)) {
         Catalog extra = CatalogReaders.jsonl(addedFile, ReadReport.strict());
+        items:
         for (Item it : extra.items()) {
-          int[] c = table.codes(it.id());
           if (d.catalog().contains(it.id())) {
             continue; // the dataset has caught up with this item
           }
-          if (c == null) {
-            // written before its semantic ID (crash between the two writes): add it again
-            LOG.warn("{}: item '{}' has no semantic ID in {}; skipped", addedFile, it.id(),
-                SidArtifacts.TABLE_FILE);
-            continue;
+          for (Member m : members) {
+            if (!m.table().contains(it.id())) {
+              // written before its semantic ID (crash between the two writes): add it again;
+              // in a mixture, a member's table may lack it: assign it there too
+              LOG.warn("{}: item '{}' has no semantic ID in {}; skipped", addedFile, it.id(),
+                  m.runDir().resolve(ModelFiles.QUANTIZER_DIR).resolve(SidArtifacts.TABLE_FILE));
+              continue items;
+            }
           }
-          trie.add(c);
+          for (Member m : members) {
+            m.trie().add(m.table().codes(it.id()));
+          }
           added.add(it);
         }
       }
-      int window = Math.min(historyWindow, g.config().historyWindow());
-      return new ServingModel(runDir, d, g, trie, table, added, window);
+      int window = historyWindow;
+      for (Member m : members) {
+        window = Math.min(window, m.generator().config().historyWindow());
+      }
+      return new ServingModel(runDir, d, members, added, window);
     } catch (RuntimeException e) {
-      g.close();
+      members.forEach(m -> m.generator().close());
       throw e;
     }
   }
@@ -179,10 +241,29 @@ public final class ServingModel {
    * @param histories item indices, oldest first, each non-empty and at most the history window
    */
   public List<BeamResult> recommend(int[][] histories, int topK, int beam, boolean excludeHistory) {
-    long key = ((long) beam << 1) | (excludeHistory ? 1 : 0);
-    BeamSearch search = searches.computeIfAbsent(key, x -> generator.beamSearch(trie)
-        .optBeamWidth(beam).optExcludeHistory(excludeHistory).build());
-    return search.search(histories, null, topK);
+    if (members.size() == 1) {
+      return members.get(0).search(beam, excludeHistory).search(histories, null, topK);
+    }
+    // each member proposes as many items as it keeps beams (at least topK), as eval --ensemble
+    int perMember = Math.min(Math.max(topK, beam), numItems());
+    List<List<BeamResult>> byMember = new ArrayList<>();
+    for (Member m : members) {
+      byMember.add(m.search(beam, excludeHistory).search(histories, null, perMember));
+    }
+    List<BeamResult> out = new ArrayList<>(histories.length);
+    for (int h = 0; h < histories.length; h++) {
+      List<BeamResult> perUser = new ArrayList<>(members.size());
+      for (List<BeamResult> r : byMember) {
+        perUser.add(r.get(h));
+      }
+      out.add(GeneratorMixture.combine(perUser, topK, trie::codesOf));
+    }
+    return out;
+  }
+
+  /** The run folders whose generators are served: this run's, then a mixture's others. */
+  public List<Path> memberRuns() {
+    return members.stream().map(Member::runDir).toList();
   }
 
   /**
@@ -193,8 +274,14 @@ public final class ServingModel {
    * @return the indices of the new items, in input order
    * @throws IllegalArgumentException if an id exists already or repeats, or a code does not fit
    *     the generator
+   * @throws UnsupportedOperationException when serving a mixture
    */
   public int[] addItems(List<Item> newItems) {
+    if (members.size() > 1) {
+      throw new UnsupportedOperationException("cold start is not available while serving a mixture of "
+          + members.size() + " generators (each has its own semantic-ID table): add the items "
+          + "to every run with 'genrec quantize assign' and reload, or serve one run");
+    }
     synchronized (addLock) {
       Set<String> seen = new HashSet<>();
       for (Item it : newItems) {
@@ -254,11 +341,11 @@ public final class ServingModel {
     }
   }
 
-  /** Drops a reference; the last one closes the generator, MiniLM and the quantizer. */
+  /** Drops a reference; the last one closes the generators, MiniLM and the quantizer. */
   public void release() {
     if (refs.decrementAndGet() == 0) {
       synchronized (addLock) {
-        generator.close();
+        members.forEach(m -> m.generator().close());
         if (encoder != null) {
           encoder.close();
         }

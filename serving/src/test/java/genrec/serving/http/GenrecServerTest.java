@@ -401,6 +401,95 @@ class GenrecServerTest {
     server = null;
   }
 
+  /**
+   * A mixture of two runs with different semantic-ID tables: it serves exactly the merge of the
+   * members' own results, reports its members on /ready, refuses cold start with 409, and
+   * serves an added item only once every member's table has it.
+   */
+  @Test
+  void mixtureServesTheMergedResultsOfItsMembers(@TempDir Path tmp) throws Exception {
+    Path first = tmp.resolve("first");
+    copy(run, first);
+    Path second = tmp.resolve("second");
+    String d = data.toString();
+    assertEquals(0, GenrecCli.execute("quantize", "--data", d, "--preset", "tiny", "--run",
+        second.toString(), "--method", "rqkmeans", "--seed", "9"));
+    assertEquals(0, GenrecCli.execute("train", "--data", d, "--preset", "tiny", "--run",
+        second.toString(), "--steps", "20", "--layout", "sequence", "--threads", "1", "--seed",
+        "3"));
+    assertTrue(!Files.readString(first.resolve("quantizer/sid.tsv"))
+        .equals(Files.readString(second.resolve("quantizer/sid.tsv"))), "same tables");
+
+    int[][] histories = {{0, 1, 2}, {5}};
+    ServingModel mix = ServingModel.load(dataset, first, List.of(second), 20);
+    ServingModel a = ServingModel.load(dataset, first, 20);
+    ServingModel b = ServingModel.load(dataset, second, 20);
+    try {
+      assertEquals(List.of(first, second), mix.memberRuns());
+      List<genrec.generator.decode.BeamResult> got = mix.recommend(histories, 4, 6, true);
+      List<genrec.generator.decode.BeamResult> ra = a.recommend(histories, 6, 6, true);
+      List<genrec.generator.decode.BeamResult> rb = b.recommend(histories, 6, 6, true);
+      for (int h = 0; h < histories.length; h++) {
+        genrec.generator.decode.BeamResult want = genrec.generator.decode.GeneratorMixture
+            .combine(List.of(ra.get(h), rb.get(h)), 4, a::codes);
+        assertEquals(4, got.get(h).size());
+        assertTrue(java.util.Arrays.equals(want.items(), got.get(h).items()), "user " + h);
+        assertTrue(java.util.Arrays.equals(want.scores(), got.get(h).scores()), "user " + h);
+        assertTrue(java.util.Arrays.equals(a.codes(got.get(h).items()[0]),
+            got.get(h).paths()[0]));
+      }
+      UnsupportedOperationException cold = org.junit.jupiter.api.Assertions.assertThrows(
+          UnsupportedOperationException.class, () -> mix.addItems(List.of()));
+      assertTrue(cold.getMessage().contains("mixture of 2 generators"), cold.getMessage());
+    } finally {
+      mix.release();
+      a.release();
+      b.release();
+    }
+    IllegalArgumentException twice = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> ServingModel.load(dataset, first, List.of(first.resolve(".")), 20));
+    assertTrue(twice.getMessage().contains("is named twice"), twice.getMessage());
+
+    // an item added to the first run only is not served by the mixture; once the second run
+    // has it too, it is
+    genrec.quantizer.catalog.Item cold = new genrec.quantizer.catalog.Item("cold-m", "Rose Lip Balm",
+        "Tinted lip balm with rose oil", List.of("Lips"), List.of());
+    for (Path member : new Path[] {first, second}) {
+      ServingModel one = ServingModel.load(dataset, member, 20);
+      try {
+        one.addItems(List.of(cold));
+      } finally {
+        one.release();
+      }
+      ServingModel m = ServingModel.load(dataset, first, List.of(second), 20);
+      try {
+        assertEquals(member.equals(second) ? 1 : 0, m.addedItems(), member.toString());
+      } finally {
+        m.release();
+      }
+    }
+
+    vertx = Vertx.vertx();
+    ModelHolder holder = new ModelHolder();
+    holder.swap(ServingModel.load(dataset, first, List.of(second), 20));
+    server = GenrecServer.start(vertx, ServerConfig.builder().optPort(0).optWorkers(1).build(),
+        holder, p -> ServingModel.load(dataset, p, List.of(second), 20));
+    client = vertx.createHttpClient(new HttpClientOptions().setDefaultPort(server.port())
+        .setDefaultHost("127.0.0.1"));
+    Resp ready = send(HttpMethod.GET, "/ready", null);
+    assertEquals(JSON.readTree("[\"" + first + "\", \"" + second + "\"]"),
+        ready.json().get("generators"), ready.body());
+    Resp rec = send(HttpMethod.POST, "/v1/recommend", "{\"history\": " + historyOf(0, 3)
+        + ", \"k\": 3, \"beam\": 5}");
+    assertEquals(200, rec.status(), rec.body());
+    assertEquals(3, rec.json().get("items").size(), rec.body());
+    Resp add = send(HttpMethod.POST, "/v1/items", "{\"items\": [{\"id\": \"cold-2\", "
+        + "\"title\": \"x\"}]}");
+    assertEquals(409, add.status(), add.body());
+    assertTrue(add.json().get("error").asText().contains("genrec quantize assign"), add.body());
+  }
+
   private static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
     long end = System.currentTimeMillis() + 10_000;
     while (!c.getAsBoolean() && System.currentTimeMillis() < end) {
