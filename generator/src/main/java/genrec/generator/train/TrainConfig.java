@@ -102,12 +102,14 @@ public record TrainConfig(
    * Amazon Beauty, the best measured recipe (README, Results): batch 64 (sequences with the
    * sequence layout), lr 2e-3, 100 warm-up steps, cosine decay over 10,000 steps (about 27 epochs,
    * 95 minutes on 1 thread), validation every 1,500 steps on 3,000 users, no early stopping
-   * (both measured runs levelled off without overfitting).
+   * (both measured runs levelled off without overfitting), and a weight average with decay 0.999
+   * (test NDCG@10 +4.6% on the same run, README).
    */
   public static TrainConfig beauty() {
     return builder().setBatchSize(64).setLearningRate(2e-3f).optWarmupSteps(100)
         .setMaxSteps(10_000).optValidateEvery(1500).optValidationUsers(3000)
-        .optValidationBeam(20).optPatience(0).optCheckpointEvery(1500).build();
+        .optValidationBeam(20).optPatience(0).optCheckpointEvery(1500).optEmaDecay(0.999f)
+        .build();
   }
 
   /** A preset by name: {@code tiny}, {@code demo} or {@code beauty}. */
