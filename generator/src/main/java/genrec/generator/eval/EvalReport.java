@@ -48,8 +48,16 @@ public record EvalReport(String model, String split, int cases, int[] ks, double
    * row per report, one per line; the model column is as wide as the longest name.
    */
   public static String table(List<EvalReport> reports) {
+    if (reports.isEmpty()) {
+      throw new IllegalArgumentException("no reports to print");
+    }
     int width = NAME_WIDTH;
     for (EvalReport r : reports) {
+      if (!java.util.Arrays.equals(r.ks, reports.get(0).ks)) {
+        throw new IllegalArgumentException("report '" + r.model + "' measures ks "
+            + java.util.Arrays.toString(r.ks) + ", the first report "
+            + java.util.Arrays.toString(reports.get(0).ks));
+      }
       width = Math.max(width, r.model.length());
     }
     StringBuilder sb = new StringBuilder(reports.get(0).header(width)).append('\n');

@@ -83,7 +83,7 @@ final class WeightAverage {
       Tensor t = tensors.get(name);
       if (t == null) {
         throw new IllegalArgumentException("checkpoint has no weight average '" + name
-            + "' (was it written by a run without emaDecay?)");
+            + "' although its config sets emaDecay (a damaged or foreign checkpoint)");
       }
       GeneratorModel.copyInto(t, average.get(i), name);
     }
@@ -95,15 +95,15 @@ final class WeightAverage {
    */
   <T> T withAverage(Supplier<T> work) {
     Map<String, Tensor> raw = new LinkedHashMap<>();
-    for (int i = 0; i < names.size(); i++) {
-      NDArray w = params.get(i).getArray();
-      raw.put(names.get(i), new Tensor(w.getShape().getShape(), w.toFloatArray()));
-      average.get(i).copyTo(w);
-    }
     try {
+      for (int i = 0; i < names.size(); i++) {
+        NDArray w = params.get(i).getArray();
+        raw.put(names.get(i), new Tensor(w.getShape().getShape(), w.toFloatArray()));
+        average.get(i).copyTo(w);
+      }
       return work.get();
     } finally {
-      for (int i = 0; i < names.size(); i++) {
+      for (int i = 0; i < raw.size(); i++) { // only those swapped, if a copy failed
         GeneratorModel.copyInto(raw.get(names.get(i)), params.get(i).getArray(), names.get(i));
       }
     }

@@ -2,6 +2,7 @@ package genrec.generator.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import genrec.generator.data.LeaveOneOutSplit.EvalCase;
 import genrec.quantizer.io.Progress;
@@ -90,6 +91,11 @@ class EvaluatorTest {
       assertEquals(' ', line.charAt(longName.length()), table); // nothing runs into 'split'
     }
     assertEquals(longName.length() + 1, lines[2].indexOf("validation"), table);
+    IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
+        () -> EvalReport.table(List.of(ev.evaluate(FIXED, cases, "test", Progress.silent()),
+            new Evaluator(new int[] {5}, 1).evaluate(named, cases, "test", Progress.silent()))));
+    assertTrue(mixed.getMessage().contains("'" + longName + "' measures ks [5]"),
+        mixed.getMessage());
   }
 
   private static double log2(double x) {

@@ -119,7 +119,8 @@ class GeneratorTrainerTest {
    */
   @Test
   void weightAverageIsTheModelAndResumesExactly(@TempDir Path dir) {
-    TrainConfig plain = TrainFixtures.train(12).build(); // validates once, at the end
+    // validations at steps 4, 8 and 12: training goes on after the average was swapped in
+    TrainConfig plain = TrainFixtures.train(12).optValidateEvery(4).build();
     TrainConfig averaged = plain.toBuilder().optEmaDecay(0.8f).build();
     // one step: average = d·w0 + (1 − d)·w1 with d = min(0.8, 2/11)
     trainer(averaged, 3).optOutputDir(dir.resolve("one")).optStopAfterSteps(1).build()
@@ -145,7 +146,10 @@ class GeneratorTrainerTest {
     assertTrue(cr.group(WeightAverage.PREFIX).isEmpty());
     assertSameTensors(cr.group("w/"), ca.group("w/"));
     Map<String, Tensor> average = ca.group(WeightAverage.PREFIX);
-    assertSameTensors(average, a.model().weights());
+    assertSameTensors(ca.group("best/"), a.model().weights()); // the best check's average
+    if (a.bestStep() == 12) {
+      assertSameTensors(average, a.model().weights());
+    }
     try (GeneratorModel last = GeneratorModel.lastOf(cpA)) {
       assertSameTensors(average, last.weights());
     }
@@ -153,7 +157,7 @@ class GeneratorTrainerTest {
     assertNotEquals(average.get(name).data()[0], ca.group("w/").get(name).data()[0]);
 
     Path split = dir.resolve("split");
-    trainer(averaged, 3).optOutputDir(split).optStopAfterSteps(5).build().train(data)
+    trainer(averaged, 3).optOutputDir(split).optStopAfterSteps(6).build().train(data)
         .model().close();
     Path cpB = split.resolve(GeneratorTrainer.CHECKPOINT_FILE);
     TrainResult b = GeneratorTrainer.resumeFrom(cpB).optEvalThreads(1).optOutputDir(split)
@@ -163,6 +167,31 @@ class GeneratorTrainerTest {
     raw.model().close();
     a.model().close();
     b.model().close();
+  }
+
+  /** The raw weights come back when the work run on the average throws. */
+  @Test
+  void weightAverageRestoresTheRawWeightsWhenTheWorkThrows() {
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+      genrec.generator.model.SidTransformer net =
+          new genrec.generator.model.SidTransformer(TrainFixtures.model());
+      net.initialize(m);
+      List<ai.djl.util.Pair<String, ai.djl.nn.Parameter>> params = new java.util.ArrayList<>();
+      net.getParameters().forEach(params::add);
+      GeneratorTrainer.initWeights(params, new java.util.Random(1));
+      WeightAverage avg = new WeightAverage(params, m, 0.5f);
+      params.forEach(p -> p.getValue().getArray().addi(1f)); // raw weights move away from it
+      Map<String, Tensor> raw = GeneratorModel.weightsOf(net);
+      Map<String, Tensor> seen = new java.util.HashMap<>();
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> avg.withAverage(() -> {
+            seen.putAll(GeneratorModel.weightsOf(net));
+            throw new IllegalStateException("boom");
+          }));
+      assertEquals("boom", e.getMessage());
+      assertSameTensors(avg.weights(), seen); // the work saw the average
+      assertSameTensors(raw, GeneratorModel.weightsOf(net)); // and the raw weights are back
+    }
   }
 
   /** The seeded initial weights of the test model. */

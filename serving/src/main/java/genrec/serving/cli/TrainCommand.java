@@ -103,8 +103,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--refit", description = "Also train on each user's validation interaction "
       + "(everything but the test item), as 'genrec eval-baseline --refit' fits ItemKNN. No "
-      + "validation checks (their targets are trained on): model.bin is the last step, and "
-      + "'genrec eval' then reports the test split only, beside baselines refit the same way. "
+      + "validation checks (their targets are trained on): model.bin is the last step (its "
+      + "weight average with --ema-decay), and 'genrec eval' then reports the test split only, beside baselines refit the same way. "
       + "A resumed refit run is recognised from its checkpoint.")
   boolean refit;
 
@@ -132,6 +132,10 @@ final class TrainCommand implements Callable<Integer> {
             + " was not trained with --refit (resume it without --refit)");
       }
       refit = refitCheckpoint;
+      if (emaDecay != null && emaDecay != cp.trainConfig().emaDecay()) {
+        System.err.printf(Locale.ROOT, "genrec train: --ema-decay %s ignored: a resumed run keeps "
+            + "its checkpoint's (%s)%n", emaDecay, cp.trainConfig().emaDecay());
+      }
       td = refit ? refitData : TrainData.of(split, codes);
       b = GeneratorTrainer.resumeFrom(cp);
     } else {
@@ -169,6 +173,10 @@ final class TrainCommand implements Callable<Integer> {
         tb.optWeightDecay(weightDecay);
       }
       if (emaDecay != null) {
+        if (!(emaDecay >= 0f && emaDecay < 1f)) {
+          throw new IllegalArgumentException("--ema-decay=" + emaDecay
+              + " must be in [0, 1) (0 = off)");
+        }
         tb.optEmaDecay(emaDecay);
       }
       if (validateEvery != null) {

@@ -476,6 +476,12 @@ public final class GenrecServer {
       error(req, t0, "items_add", new BadRequest(503, null, "no model loaded yet"));
       return;
     }
+    String refusal = model.coldStartRefusal();
+    if (refusal != null) {
+      model.release();
+      error(req, t0, "items_add", new BadRequest(409, null, refusal));
+      return;
+    }
     admin.executeBlocking(() -> model.addItems(items), false)
         .onComplete(ar -> {
           try {
@@ -483,8 +489,7 @@ public final class GenrecServer {
               Throwable e = ar.cause();
               if (e instanceof IllegalArgumentException) {
                 error(req, t0, "items_add", new BadRequest(409, "items", e.getMessage()));
-              } else if (e instanceof UnsupportedOperationException) {
-                error(req, t0, "items_add", new BadRequest(409, null, e.getMessage()));
+
               } else {
                 LOG.error("adding items failed", e);
                 error(req, t0, "items_add", new BadRequest(500, null, "adding items failed: " + e));

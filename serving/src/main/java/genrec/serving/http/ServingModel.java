@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * histories, and (loaded on first use) MiniLM and the quantizer for new items.
  *
  * <p>A mixture ({@link #load(Dataset, Path, List, int)} with other runs) serves the equal-weight
- * mixture of their generators, as {@code genrec eval --ensemble} measures it ({@link
- * GeneratorMixture#combine}): every member decodes its own semantic-ID table and the results
- * are merged by item. Reported semantic IDs are the first run's. Cold start ({@link #addItems})
+ * mixture of their generators, ranked as {@code genrec eval --ensemble} ranks it for k <= 10
+ * ({@link GeneratorMixture#combine}): every member decodes its own semantic-ID table and the
+ * results are merged by item. The generators must read the same history window. Reported semantic IDs are the first run's. Cold start ({@link #addItems})
  * is refused for a mixture, since each member would need its own new ID written; items added to
  * every member's table offline ({@code genrec quantize assign}) are served.
  *
@@ -119,18 +119,20 @@ public final class ServingModel {
    * and those of the {@code others} run folders (trained on the same dataset; each with its own
    * semantic-ID table). An item added by cold start is served when every member's table has it.
    *
-   * @throws IllegalArgumentException as {@link #load(Dataset, Path, int)} for any member, or if a
-   *     folder is named twice
+   * @throws IllegalArgumentException as {@link #load(Dataset, Path, int)} for any member, if a
+   *     folder is named twice, or if the generators read different history windows
    */
   public static ServingModel load(Dataset d, Path runDir, List<Path> others, int historyWindow) {
     List<Path> dirs = new ArrayList<>();
     dirs.add(runDir);
     dirs.addAll(others);
-    Set<Path> seen = new HashSet<>();
+    Map<Path, Path> seen = new java.util.HashMap<>(); // folder → how it was first named
     for (Path dir : dirs) {
-      if (!seen.add(ModelFiles.identity(dir))) {
-        throw new IllegalArgumentException("run " + dir + " is named twice: each member of a "
-            + "mixture must be a different run");
+      Path first = seen.putIfAbsent(ModelFiles.identity(dir), dir);
+      if (first != null) {
+        throw new IllegalArgumentException("run " + dir + " is the same folder as " + first
+            + " (" + ModelFiles.identity(dir) + "): each member of a mixture must be a different "
+            + "run");
       }
     }
     List<Member> members = new ArrayList<>();
@@ -171,10 +173,16 @@ public final class ServingModel {
           added.add(it);
         }
       }
-      int window = historyWindow;
       for (Member m : members) {
-        window = Math.min(window, m.generator().config().historyWindow());
+        int w = m.generator().config().historyWindow();
+        if (w != members.get(0).generator().config().historyWindow()) {
+          throw new IllegalArgumentException("run " + m.runDir() + " reads " + w
+              + " history items but run " + runDir + " reads "
+              + members.get(0).generator().config().historyWindow()
+              + ": a mixture's generators must share one history window");
+        }
       }
+      int window = Math.min(historyWindow, members.get(0).generator().config().historyWindow());
       return new ServingModel(runDir, d, members, added, window);
     } catch (RuntimeException e) {
       members.forEach(m -> m.generator().close());
@@ -244,8 +252,9 @@ public final class ServingModel {
     if (members.size() == 1) {
       return members.get(0).search(beam, excludeHistory).search(histories, null, topK);
     }
-    // each member proposes as many items as it keeps beams (at least topK), as eval --ensemble
-    int perMember = Math.min(Math.max(topK, beam), numItems());
+    // each member proposes max(10, k, beam) items; eval --ensemble proposes max(10, beam), so a
+    // request with k <= 10 is ranked as eval ranks it
+    int perMember = Math.min(Math.max(Math.max(10, topK), beam), numItems());
     List<List<BeamResult>> byMember = new ArrayList<>();
     for (Member m : members) {
       byMember.add(m.search(beam, excludeHistory).search(histories, null, perMember));
@@ -259,6 +268,13 @@ public final class ServingModel {
       out.add(GeneratorMixture.combine(perUser, topK, trie::codesOf));
     }
     return out;
+  }
+
+  /** Why live cold start is refused (a mixture), or null when {@link #addItems} may run. */
+  public String coldStartRefusal() {
+    return members.size() == 1 ? null : "cold start is not available while serving a mixture of "
+        + members.size() + " generators (each has its own semantic-ID table): add the items "
+        + "to every run with 'genrec quantize assign' and reload, or serve one run";
   }
 
   /** The run folders whose generators are served: this run's, then a mixture's others. */
@@ -277,10 +293,9 @@ public final class ServingModel {
    * @throws UnsupportedOperationException when serving a mixture
    */
   public int[] addItems(List<Item> newItems) {
-    if (members.size() > 1) {
-      throw new UnsupportedOperationException("cold start is not available while serving a mixture of "
-          + members.size() + " generators (each has its own semantic-ID table): add the items "
-          + "to every run with 'genrec quantize assign' and reload, or serve one run");
+    String refusal = coldStartRefusal();
+    if (refusal != null) {
+      throw new UnsupportedOperationException(refusal);
     }
     synchronized (addLock) {
       Set<String> seen = new HashSet<>();

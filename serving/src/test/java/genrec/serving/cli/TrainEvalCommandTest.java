@@ -87,6 +87,10 @@ class TrainEvalCommandTest {
         "--dropout", "1");
     assertEquals(2, badDropout.code());
     assertTrue(badDropout.err().contains("--dropout=1.0 must be in [0, 1)"), badDropout.err());
+    CliRun badEma = run("train", "--data", d, "--preset", "tiny", "--run", seqRun.toString(),
+        "--ema-decay", "1");
+    assertEquals(2, badEma.code());
+    assertTrue(badEma.err().contains("--ema-decay=1.0 must be in [0, 1) (0 = off)"), badEma.err());
     CliRun s = run("train", "--data", d, "--preset", "tiny", "--run", seqRun.toString(), "--steps",
         "10", "--threads", "1", "--patience", "3", "--dropout", "0.25", "--weight-decay",
         "0.05", "--ema-decay", "0.9"); // the default layout

@@ -449,7 +449,7 @@ class GenrecServerTest {
     IllegalArgumentException twice = org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class,
         () -> ServingModel.load(dataset, first, List.of(first.resolve(".")), 20));
-    assertTrue(twice.getMessage().contains("is named twice"), twice.getMessage());
+    assertTrue(twice.getMessage().contains("is the same folder as " + first), twice.getMessage());
 
     // an item added to the first run only is not served by the mixture; once the second run
     // has it too, it is
@@ -465,6 +465,17 @@ class GenrecServerTest {
       ServingModel m = ServingModel.load(dataset, first, List.of(second), 20);
       try {
         assertEquals(member.equals(second) ? 1 : 0, m.addedItems(), member.toString());
+        if (member.equals(second)) {
+          // one index in every member's trie: a history holding it decodes, and with k = beam =
+          // every item each member keeps every path, so the mixture returns the new item too
+          int idx = m.indexOf("cold-m");
+          assertEquals(m.numItems() - 1, idx);
+          int all = m.numItems();
+          genrec.generator.decode.BeamResult r =
+              m.recommend(new int[][] {{idx}}, all, all, false).get(0);
+          assertEquals(all, r.size());
+          assertTrue(java.util.Arrays.stream(r.items()).anyMatch(i -> i == idx));
+        }
       } finally {
         m.release();
       }
