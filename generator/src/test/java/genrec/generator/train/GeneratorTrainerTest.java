@@ -173,12 +173,9 @@ class GeneratorTrainerTest {
   @Test
   void weightAverageRestoresTheRawWeightsWhenTheWorkThrows() {
     try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
-      genrec.generator.model.SidTransformer net =
-          new genrec.generator.model.SidTransformer(TrainFixtures.model());
-      net.initialize(m);
+      genrec.generator.model.SidTransformer net = seededNet(m, 1);
       List<ai.djl.util.Pair<String, ai.djl.nn.Parameter>> params = new java.util.ArrayList<>();
       net.getParameters().forEach(params::add);
-      GeneratorTrainer.initWeights(params, new java.util.Random(1));
       WeightAverage avg = new WeightAverage(params, m, 0.5f);
       params.forEach(p -> p.getValue().getArray().addi(1f)); // raw weights move away from it
       Map<String, Tensor> raw = GeneratorModel.weightsOf(net);
@@ -197,14 +194,20 @@ class GeneratorTrainerTest {
   /** The seeded initial weights of the test model. */
   private static Map<String, Tensor> initialWeights(long seed) {
     try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
-      genrec.generator.model.SidTransformer net =
-          new genrec.generator.model.SidTransformer(TrainFixtures.model());
-      net.initialize(m);
-      List<ai.djl.util.Pair<String, ai.djl.nn.Parameter>> params = new java.util.ArrayList<>();
-      net.getParameters().forEach(params::add);
-      GeneratorTrainer.initWeights(params, new java.util.Random(seed));
-      return GeneratorModel.weightsOf(net);
+      return GeneratorModel.weightsOf(seededNet(m, seed));
     }
+  }
+
+  /** The test model in {@code m}, with the trainer's seeded initial weights. */
+  private static genrec.generator.model.SidTransformer seededNet(ai.djl.ndarray.NDManager m,
+      long seed) {
+    genrec.generator.model.SidTransformer net =
+        new genrec.generator.model.SidTransformer(TrainFixtures.model());
+    net.initialize(m);
+    List<ai.djl.util.Pair<String, ai.djl.nn.Parameter>> params = new java.util.ArrayList<>();
+    net.getParameters().forEach(params::add);
+    GeneratorTrainer.initWeights(params, new java.util.Random(seed));
+    return net;
   }
 
   private static void assertSameTensors(Map<String, Tensor> want, Map<String, Tensor> got) {
