@@ -110,10 +110,10 @@ final class AdamW {
   Map<String, Tensor> state() {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
-      out.put("m/" + names.get(i), tensor(m.get(i)));
+      out.put("m/" + names.get(i), GeneratorModel.tensorOf(m.get(i)));
     }
     for (int i = 0; i < names.size(); i++) {
-      out.put("v/" + names.get(i), tensor(v.get(i)));
+      out.put("v/" + names.get(i), GeneratorModel.tensorOf(v.get(i)));
     }
     return out;
   }
@@ -133,9 +133,5 @@ final class AdamW {
       throw new IllegalArgumentException("optimizer state has no '" + name + "'");
     }
     GeneratorModel.copyInto(s, target, name);
-  }
-
-  private static Tensor tensor(NDArray a) {
-    return new Tensor(a.getShape().getShape(), a.toFloatArray());
   }
 }

@@ -110,10 +110,14 @@ public final class GeneratorModel implements AutoCloseable {
   static Map<String, Tensor> weightsOf(SidTransformer t) {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (Pair<String, Parameter> p : t.getParameters()) {
-      NDArray a = p.getValue().getArray();
-      out.put(p.getKey(), new Tensor(a.getShape().getShape(), a.toFloatArray()));
+      out.put(p.getKey(), tensorOf(p.getValue().getArray()));
     }
     return out;
+  }
+
+  /** A copy of {@code a}'s values and shape, off native memory. */
+  static Tensor tensorOf(NDArray a) {
+    return new Tensor(a.getShape().getShape(), a.toFloatArray());
   }
 
   /** Saves config, seed, fingerprints and weights to {@code file}, atomically. */

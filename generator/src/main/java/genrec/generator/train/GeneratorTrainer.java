@@ -498,8 +498,7 @@ public final class GeneratorTrainer {
       String sidFp) {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     for (Pair<String, Parameter> p : params) {
-      NDArray a = p.getValue().getArray();
-      tensors.put("w/" + p.getKey(), new Tensor(a.getShape().getShape(), a.toFloatArray()));
+      tensors.put("w/" + p.getKey(), GeneratorModel.tensorOf(p.getValue().getArray()));
     }
     tensors.putAll(opt.state());
     if (ema != null) {

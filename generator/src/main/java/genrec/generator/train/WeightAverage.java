@@ -63,8 +63,7 @@ final class WeightAverage {
   Map<String, Tensor> weights() {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
-      NDArray a = average.get(i);
-      out.put(names.get(i), new Tensor(a.getShape().getShape(), a.toFloatArray()));
+      out.put(names.get(i), GeneratorModel.tensorOf(average.get(i)));
     }
     return out;
   }
@@ -98,7 +97,7 @@ final class WeightAverage {
     try {
       for (int i = 0; i < names.size(); i++) {
         NDArray w = params.get(i).getArray();
-        raw.put(names.get(i), new Tensor(w.getShape().getShape(), w.toFloatArray()));
+        raw.put(names.get(i), GeneratorModel.tensorOf(w));
         average.get(i).copyTo(w);
       }
       return work.get();
