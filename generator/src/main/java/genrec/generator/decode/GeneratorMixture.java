@@ -100,6 +100,16 @@ public final class GeneratorMixture implements Recommender {
     return new BeamResult(items, scores, paths);
   }
 
+  /**
+   * How many items each member proposes for a mixture's top {@code k} at beam width {@code beam}:
+   * {@code max(10, k, beam)}, capped at the catalogue. At least 10 (the K the evaluation
+   * measures), so any k up to 10 is ranked from the same proposals; at least the beam, so a
+   * member offers every path it kept.
+   */
+  public static int proposalsPerMember(int k, int beam, int numItems) {
+    return Math.min(Math.max(Math.max(10, k), beam), numItems);
+  }
+
   /** {@code log(probabilitySum / members)}; -Infinity when no member proposed the item. */
   private static float mixtureScore(double probabilitySum, int members) {
     return probabilitySum > 0 ? (float) (Math.log(probabilitySum) - Math.log(members))

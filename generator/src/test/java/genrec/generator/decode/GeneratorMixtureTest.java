@@ -74,6 +74,14 @@ class GeneratorMixtureTest {
   }
 
   @Test
+  void eachMemberProposesAtLeastTenAtLeastKAndEveryBeam() {
+    assertEquals(10, GeneratorMixture.proposalsPerMember(3, 5, 100));
+    assertEquals(20, GeneratorMixture.proposalsPerMember(10, 20, 100));
+    assertEquals(12, GeneratorMixture.proposalsPerMember(12, 5, 100));
+    assertEquals(7, GeneratorMixture.proposalsPerMember(10, 20, 7)); // capped at the catalogue
+  }
+
+  @Test
   void rejectsFewerThanTwoMembersAndDifferentCatalogues() {
     Recommender a = fixed("a", 5, Map.of());
     IllegalArgumentException one = assertThrows(IllegalArgumentException.class,

@@ -82,14 +82,13 @@ final class EvalCommand implements Callable<Integer> {
     Path runDir = run.dir(d);
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     List<EvalReport> reports = new ArrayList<>();
-    java.util.Set<Path> seen = new java.util.HashSet<>();
-    seen.add(ModelFiles.identity(runDir));
-    for (Path p : ensemble) {
-      if (!seen.add(ModelFiles.identity(p))) {
-        throw new IllegalArgumentException("--ensemble " + p + " is listed twice (or is the --run "
-            + "folder itself): each member of a mixture must be a different run");
-      }
-    }
+    List<Path> runs = new ArrayList<>();
+    runs.add(runDir);
+    runs.addAll(ensemble);
+    ModelFiles.firstRepeat(runs).ifPresent(r -> {
+      throw new IllegalArgumentException("--ensemble " + r.later() + " is listed twice (or is the "
+          + "--run folder itself): each member of a mixture must be a different run");
+    });
     List<Member> members = new ArrayList<>();
     try {
       members.add(load(d, split, runDir));
@@ -110,7 +109,7 @@ final class EvalCommand implements Callable<Integer> {
       String suffix = (weights == Weights.last ? ", last" : "") + (refit ? ", refit" : "");
       // in a mixture each member proposes as many items as it keeps beams (at least the 10
       // measured), so the mixture's top 10 can hold items a member ranks below its own top 10
-      int perMember = Math.min(Math.max(10, beam), numItems);
+      int perMember = GeneratorMixture.proposalsPerMember(10, beam, numItems);
       Recommender generator;
       if (members.size() == 1) {
         generator = new GenerativeRecommender(first.search(), Math.min(10, numItems),

@@ -21,7 +21,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where a run folder keeps its artifacts, and loading them with errors that say which command
@@ -124,6 +127,21 @@ public final class ModelFiles {
     } catch (IOException e) {
       return dir.toAbsolutePath().normalize();
     }
+  }
+
+  /** Two paths of a list that name one folder: the later one, and how it was named first. */
+  public record Repeat(Path later, Path first) {}
+
+  /** The first path of {@code dirs} naming a folder an earlier one names ({@link #identity}). */
+  public static Optional<Repeat> firstRepeat(List<Path> dirs) {
+    Map<Path, Path> seen = new HashMap<>(); // folder → its first spelling
+    for (Path dir : dirs) {
+      Path first = seen.putIfAbsent(identity(dir), dir);
+      if (first != null) {
+        return Optional.of(new Repeat(dir, first));
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -126,15 +126,11 @@ public final class ServingModel {
     List<Path> dirs = new ArrayList<>();
     dirs.add(runDir);
     dirs.addAll(others);
-    Map<Path, Path> seen = new java.util.HashMap<>(); // folder → how it was first named
-    for (Path dir : dirs) {
-      Path first = seen.putIfAbsent(ModelFiles.identity(dir), dir);
-      if (first != null) {
-        throw new IllegalArgumentException("run " + dir + " is the same folder as " + first
-            + " (" + ModelFiles.identity(dir) + "): each member of a mixture must be a different "
-            + "run");
-      }
-    }
+    ModelFiles.firstRepeat(dirs).ifPresent(r -> {
+      throw new IllegalArgumentException("run " + r.later() + " is the same folder as "
+          + r.first() + " (" + ModelFiles.identity(r.later()) + "): each member of a mixture "
+          + "must be a different run");
+    });
     List<Member> members = new ArrayList<>();
     try {
       for (Path dir : dirs) {
@@ -252,9 +248,8 @@ public final class ServingModel {
     if (members.size() == 1) {
       return members.get(0).search(beam, excludeHistory).search(histories, null, topK);
     }
-    // each member proposes max(10, k, beam) items; eval --ensemble proposes max(10, beam), so a
-    // request with k <= 10 is ranked as eval ranks it
-    int perMember = Math.min(Math.max(Math.max(10, topK), beam), numItems());
+    // the rule eval --ensemble uses with k = 10: a request with k <= 10 is ranked as eval ranks it
+    int perMember = GeneratorMixture.proposalsPerMember(topK, beam, numItems());
     List<List<BeamResult>> byMember = new ArrayList<>();
     for (Member m : members) {
       byMember.add(m.search(beam, excludeHistory).search(histories, null, perMember));
