@@ -41,8 +41,8 @@ final class ServeCommand implements Callable<Integer> {
       description = "Another run folder trained on the same data (repeatable): serve the "
           + "equal-weight mixture of this run's generator and theirs, as 'genrec eval --ensemble' "
           + "measures it. Each request then runs every member's beam search; reported semantic "
-          + "IDs are this run's; POST /v1/items (cold start) answers 409; /admin/reload swaps "
-          + "this run and keeps the others.")
+          + "IDs are this run's; POST /v1/items (cold start) gives a new item an ID in every "
+          + "member's table; /admin/reload swaps this run and keeps the others.")
   List<Path> ensemble = new ArrayList<>();
 
   /** Server options, shared with {@code genrec demo}. */

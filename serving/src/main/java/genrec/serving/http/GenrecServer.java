@@ -476,12 +476,6 @@ public final class GenrecServer {
       error(req, t0, "items_add", new BadRequest(503, null, "no model loaded yet"));
       return;
     }
-    String refusal = model.coldStartRefusal();
-    if (refusal != null) {
-      model.release();
-      error(req, t0, "items_add", new BadRequest(409, null, refusal));
-      return;
-    }
     admin.executeBlocking(() -> model.addItems(items), false)
         .onComplete(ar -> {
           try {

@@ -4,6 +4,7 @@ import genrec.generator.data.Dataset;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.GeneratorTrainer;
 import genrec.generator.train.TrainData;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import genrec.quantizer.catalog.Catalog;
@@ -22,9 +23,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where a run folder keeps its artifacts, and loading them with errors that say which command
@@ -146,19 +149,23 @@ public final class ModelFiles {
 
   /**
    * Persists a cold-start addition to the quantizer folder {@code qdir}: appends {@code added}
-   * to {@code added-items.jsonl} (in the format {@code CatalogReaders.jsonl} reads), then writes
-   * {@code grown} as {@code sid.tsv}, each atomically. In that order, a crash in between leaves
-   * an item without a semantic ID (loading skips it, adding it again works), never a semantic
-   * ID without its item.
+   * to {@code added-items.jsonl} (in the format {@code CatalogReaders.jsonl} reads; an earlier
+   * line with the same id, left by an interrupted addition, is replaced), then writes {@code
+   * grown} as {@code sid.tsv}, each atomically. In that order, a crash in between leaves an item
+   * without a semantic ID (loading skips it, adding it again works), never a semantic ID without
+   * its item.
    */
   public static void persistAdded(Path qdir, SemanticIdTable grown, List<Item> added) {
     Path file = qdir.resolve(ADDED_ITEMS_FILE);
+    Set<String> ids = new HashSet<>();
+    added.forEach(it -> ids.add(it.id()));
     StringBuilder sb = new StringBuilder();
     try {
       if (Files.exists(file)) {
-        sb.append(Files.readString(file, StandardCharsets.UTF_8));
-        if (sb.length() > 0 && sb.charAt(sb.length() - 1) != '\n') {
-          sb.append('\n');
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          if (!line.isBlank() && !ids.contains(idOf(line))) {
+            sb.append(line).append('\n');
+          }
         }
       }
       for (Item it : added) {
@@ -169,6 +176,16 @@ public final class ModelFiles {
     }
     AtomicFiles.writeString(file, sb.toString());
     grown.save(qdir.resolve(SidArtifacts.TABLE_FILE));
+  }
+
+  /** The item id of a JSONL line as {@code CatalogReaders.jsonl} reads it, or null. */
+  private static String idOf(String line) {
+    try {
+      JsonNode id = JSON.readTree(line).get("id");
+      return id == null || id.isContainerNode() ? null : id.asText().trim();
+    } catch (IOException | RuntimeException e) {
+      return null; // kept as it is: loading reports the line
+    }
   }
 
   private static ObjectNode itemJson(Item it) {

@@ -35,20 +35,22 @@ import org.slf4j.LoggerFactory;
 /**
  * One loaded run, ready to serve: the catalogue (dataset items, then items added by cold start),
  * the semantic-ID table, the decoding trie, the generator, the popularity order for empty
- * histories, and (loaded on first use) MiniLM and the quantizer for new items.
+ * histories, and (loaded on first use) MiniLM and the quantizer for new items (one per run of a
+ * mixture).
  *
  * <p>A mixture ({@link #load(Dataset, Path, List, int)} with other runs) serves the equal-weight
  * mixture of their generators, ranked as {@code genrec eval --ensemble} ranks it for k <= 10
  * ({@link GeneratorMixture#combine}): every member decodes its own semantic-ID table and the
- * results are merged by item. The generators must read the same history window. Reported semantic IDs are the first run's. Cold start ({@link #addItems})
- * is refused for a mixture, since each member would need its own new ID written; items added to
- * every member's table offline ({@code genrec quantize assign}) are served.
+ * results are merged by item. The generators must read the same history window. Reported
+ * semantic IDs are the first run's. Cold start ({@link #addItems}) gives a new item an ID in
+ * every member's table, each with that run's own quantizer.
  *
  * <p>Thread-safe. {@link #recommend} may run on many threads while {@link #addItems} appends:
- * the trie takes the new item under its write lock, and the item list is copy-on-write, so a
- * search sees the catalogue either before or after an addition. Reference-counted so a reload can
- * retire it while requests still use it: {@link #retain} / {@link #release}; the last release
- * closes the generators' native memory.
+ * the item list is copy-on-write and published first, each trie takes the new item under its
+ * write lock, and the served count and id lookup follow last, so a search sees the catalogue
+ * either before or after an addition and never returns an item it cannot name.
+ * Reference-counted so a reload can retire it while requests still use it: {@link #retain} /
+ * {@link #release}; the last release closes the generators' native memory.
  */
 public final class ServingModel {
   private static final Logger LOG = LoggerFactory.getLogger(ServingModel.class);
@@ -63,19 +65,21 @@ public final class ServingModel {
   private final AtomicInteger refs = new AtomicInteger(1);
   private final Object addLock = new Object();
   private final int datasetItems;
-  private volatile Item[] items;
-  private volatile SemanticIdTable table;
+  private volatile Item[] items; // may run ahead of the tries during an addition
+  private volatile int served; // items every trie holds: items[0, served)
+  private final SemanticIdTable[] tables; // per member, guarded by addLock
+  private final Quantizer[] quantizers; // per member, loaded on first use, guarded by addLock
   private MiniLmEncoder encoder; // guarded by addLock
-  private Quantizer quantizer; // guarded by addLock
 
-  /**
-   * One generator with the trie of its own semantic-ID table (as loaded; cold start on a single
-   * run updates {@link ServingModel#table}), and its searches by settings.
-   */
+  /** One generator with the trie of its own semantic-ID table, and its searches by settings. */
   private record Member(Path runDir, GeneratorModel generator, PrefixTrie trie,
-      SemanticIdTable table, Map<Long, BeamSearch> searches) {
-    Member(Path runDir, GeneratorModel generator, PrefixTrie trie, SemanticIdTable table) {
-      this(runDir, generator, trie, table, new ConcurrentHashMap<>());
+      Map<Long, BeamSearch> searches) {
+    Member(Path runDir, GeneratorModel generator, PrefixTrie trie) {
+      this(runDir, generator, trie, new ConcurrentHashMap<>());
+    }
+
+    Path quantizerDir() {
+      return runDir.resolve(ModelFiles.QUANTIZER_DIR);
     }
 
     BeamSearch search(int beam, boolean excludeHistory) {
@@ -85,18 +89,20 @@ public final class ServingModel {
     }
   }
 
-  private ServingModel(Path runDir, Dataset d, List<Member> members, List<Item> added,
-      int historyWindow) {
+  private ServingModel(Path runDir, Dataset d, List<Member> members, List<SemanticIdTable> tables,
+      List<Item> added, int historyWindow) {
     this.runDir = runDir;
     this.datasetName = d.name();
     this.members = List.copyOf(members);
     this.trie = members.get(0).trie();
-    this.table = members.get(0).table();
+    this.tables = tables.toArray(new SemanticIdTable[0]);
+    this.quantizers = new Quantizer[members.size()];
     this.historyWindow = historyWindow;
     this.datasetItems = d.catalog().size();
     List<Item> all = new ArrayList<>(d.catalog().items());
     all.addAll(added);
     this.items = all.toArray(new Item[0]);
+    this.served = items.length;
     for (int i = 0; i < items.length; i++) {
       index.put(items[i].id(), i);
     }
@@ -117,7 +123,8 @@ public final class ServingModel {
   /**
    * As {@link #load(Dataset, Path, int)}, serving the mixture of the generator of {@code runDir}
    * and those of the {@code others} run folders (trained on the same dataset; each with its own
-   * semantic-ID table). An item added by cold start is served when every member's table has it.
+   * semantic-ID table). An item listed in this run's {@code added-items.jsonl} is served when
+   * every member's table has it.
    *
    * @throws IllegalArgumentException as {@link #load(Dataset, Path, int)} for any member, if a
    *     folder is named twice, or if the generators read different history windows
@@ -132,13 +139,15 @@ public final class ServingModel {
           + "must be a different run");
     });
     List<Member> members = new ArrayList<>();
+    List<SemanticIdTable> tables = new ArrayList<>();
     try {
       for (Path dir : dirs) {
         int[][] codes = ModelFiles.itemCodes(d, dir, "genrec quantize --run " + dir);
         GeneratorModel g = ModelFiles.loadGenerator(dir, codes);
         try {
-          members.add(new Member(dir, g, PrefixTrie.of(codes, g.config().codebookSize()),
-              SidArtifacts.loadTable(dir.resolve(ModelFiles.QUANTIZER_DIR))));
+          Member m = new Member(dir, g, PrefixTrie.of(codes, g.config().codebookSize()));
+          tables.add(SidArtifacts.loadTable(m.quantizerDir()));
+          members.add(m);
         } catch (RuntimeException e) {
           g.close();
           throw e;
@@ -154,17 +163,18 @@ public final class ServingModel {
           if (d.catalog().contains(it.id())) {
             continue; // the dataset has caught up with this item
           }
-          for (Member m : members) {
-            if (!m.table().contains(it.id())) {
-              // written before its semantic ID (crash between the two writes): add it again;
-              // in a mixture, a member's table may lack it: assign it there too
-              LOG.warn("{}: item '{}' has no semantic ID in {}; skipped", addedFile, it.id(),
-                  m.runDir().resolve(ModelFiles.QUANTIZER_DIR).resolve(SidArtifacts.TABLE_FILE));
+          for (int m = 0; m < members.size(); m++) {
+            if (!tables.get(m).contains(it.id())) {
+              // an addition interrupted before this table was written: adding the item again
+              // completes it
+              LOG.warn("{}: item '{}' has no semantic ID in {}; skipped (add it again)",
+                  addedFile, it.id(),
+                  members.get(m).quantizerDir().resolve(SidArtifacts.TABLE_FILE));
               continue items;
             }
           }
-          for (Member m : members) {
-            m.trie().add(m.table().codes(it.id()));
+          for (int m = 0; m < members.size(); m++) {
+            members.get(m).trie().add(tables.get(m).codes(it.id()));
           }
           added.add(it);
         }
@@ -179,7 +189,7 @@ public final class ServingModel {
         }
       }
       int window = Math.min(historyWindow, members.get(0).generator().config().historyWindow());
-      return new ServingModel(runDir, d, members, added, window);
+      return new ServingModel(runDir, d, members, tables, added, window);
     } catch (RuntimeException e) {
       members.forEach(m -> m.generator().close());
       throw e;
@@ -206,12 +216,12 @@ public final class ServingModel {
 
   /** Items that can be recommended (dataset items plus added ones). */
   public int numItems() {
-    return items.length;
+    return served;
   }
 
   /** Items added by cold start since the quantizer ran. */
   public int addedItems() {
-    return items.length - datasetItems;
+    return served - datasetItems;
   }
 
   /** History items the generator reads (the most recent ones). */
@@ -265,13 +275,6 @@ public final class ServingModel {
     return out;
   }
 
-  /** Why live cold start is refused (a mixture), or null when {@link #addItems} may run. */
-  public String coldStartRefusal() {
-    return members.size() == 1 ? null : "cold start is not available while serving a mixture of "
-        + members.size() + " generators (each has its own semantic-ID table): add the items "
-        + "to every run with 'genrec quantize assign' and reload, or serve one run";
-  }
-
   /** The run folders whose generators are served: this run's, then a mixture's others. */
   public List<Path> memberRuns() {
     return members.stream().map(Member::runDir).toList();
@@ -279,23 +282,23 @@ public final class ServingModel {
 
   /**
    * Cold start: embeds the new items with MiniLM, gives them semantic IDs with the trained
-   * quantizer (no retraining), persists them ({@link ModelFiles#persistAdded}) and makes them
-   * recommendable at once.
+   * quantizer of every member run (no retraining), persists them ({@link
+   * ModelFiles#persistAdded}) and makes them recommendable at once.
+   *
+   * <p>Crash-safe: the other members' folders are written first and this run's last, and {@link
+   * #load} serves only what this run lists and every member's table holds; an item that already
+   * has an ID in a member's table (an addition interrupted after writing it) keeps that ID, so
+   * adding the same items again completes the interrupted addition.
    *
    * @return the indices of the new items, in input order
-   * @throws IllegalArgumentException if an id exists already or repeats, or a code does not fit
-   *     the generator
-   * @throws UnsupportedOperationException when serving a mixture
+   * @throws IllegalArgumentException if an id is served already or repeats, or a code does not
+   *     fit a generator
    */
   public int[] addItems(List<Item> newItems) {
-    String refusal = coldStartRefusal();
-    if (refusal != null) {
-      throw new UnsupportedOperationException(refusal);
-    }
     synchronized (addLock) {
       Set<String> seen = new HashSet<>();
       for (Item it : newItems) {
-        if (index.containsKey(it.id()) || table.contains(it.id())) {
+        if (index.containsKey(it.id())) {
           throw new IllegalArgumentException("item '" + it.id() + "' exists already");
         }
         if (!seen.add(it.id())) {
@@ -305,37 +308,76 @@ public final class ServingModel {
       if (encoder == null) {
         encoder = MiniLmEncoder.create();
       }
-      if (quantizer == null) {
-        quantizer = ModelFiles.loadQuantizer(
-            SidArtifacts.modelDir(runDir.resolve(ModelFiles.QUANTIZER_DIR)));
-      }
       EmbeddingMatrix emb = encoder.embed(new Catalog(newItems),
           MiniLmEncoder.DEFAULT_BATCH_SIZE, Progress.silent());
-      SemanticIdTable grown = table.assign(emb, quantizer);
-      int[][] codes = new int[newItems.size()][];
-      for (int i = 0; i < codes.length; i++) {
-        codes[i] = grown.codes(newItems.get(i).id());
-        for (int c : codes[i]) {
-          if (c >= trie.codebookSize()) {
-            throw new IllegalArgumentException("item '" + newItems.get(i).id() + "' got code " + c
-                + ", beyond the generator's " + trie.codebookSize() + " codes per level");
+      SemanticIdTable[] grown = new SemanticIdTable[members.size()];
+      int[][][] codes = new int[members.size()][newItems.size()][]; // (member, item, 4)
+      for (int m = 0; m < members.size(); m++) {
+        grown[m] = withItems(m, emb);
+        int codebook = members.get(m).trie().codebookSize();
+        for (int i = 0; i < newItems.size(); i++) {
+          codes[m][i] = grown[m].codes(newItems.get(i).id());
+          for (int c : codes[m][i]) {
+            if (c >= codebook) {
+              throw new IllegalArgumentException("item '" + newItems.get(i).id() + "' got code "
+                  + c + " in " + members.get(m).quantizerDir() + ", beyond the generator's "
+                  + codebook + " codes per level");
+            }
           }
         }
       }
-      ModelFiles.persistAdded(runDir.resolve(ModelFiles.QUANTIZER_DIR), grown, newItems);
-      table = grown;
-      int[] out = new int[newItems.size()];
-      List<Item> all = new ArrayList<>(Arrays.asList(items));
-      for (int i = 0; i < out.length; i++) {
-        out[i] = trie.add(codes[i]);
-        all.add(newItems.get(i));
+      for (int m = members.size() - 1; m >= 0; m--) { // this run (whose list load reads) last
+        ModelFiles.persistAdded(members.get(m).quantizerDir(), grown[m], newItems);
+        tables[m] = grown[m];
       }
-      items = all.toArray(new Item[0]);
+      int base = served;
+      List<Item> all = new ArrayList<>(Arrays.asList(items).subList(0, base));
+      all.addAll(newItems);
+      items = all.toArray(new Item[0]); // nameable before any search can return them
+      int[] out = new int[newItems.size()];
+      for (int m = 0; m < members.size(); m++) { // this run's trie first: its IDs are reported
+        for (int i = 0; i < out.length; i++) {
+          out[i] = members.get(m).trie().add(codes[m][i]);
+          if (out[i] != base + i) {
+            throw new IllegalStateException(members.get(m).runDir() + ": new item '"
+                + newItems.get(i).id()
+                + "' got index " + out[i] + " in the trie, expected " + (base + i));
+          }
+        }
+      }
+      served = base + out.length;
       for (int i = 0; i < out.length; i++) {
         index.put(newItems.get(i).id(), out[i]);
       }
       return out;
     }
+  }
+
+  /**
+   * Member {@code m}'s table with every item of {@code emb}: the ones it lacks get IDs from its
+   * quantizer, the ones it has keep theirs.
+   */
+  private SemanticIdTable withItems(int m, EmbeddingMatrix emb) {
+    List<Integer> lacking = new ArrayList<>();
+    for (int i = 0; i < emb.rows(); i++) {
+      if (!tables[m].contains(emb.ids().get(i))) {
+        lacking.add(i);
+      }
+    }
+    if (lacking.isEmpty()) {
+      return tables[m];
+    }
+    if (quantizers[m] == null) {
+      quantizers[m] = ModelFiles.loadQuantizer(
+          SidArtifacts.modelDir(members.get(m).quantizerDir()));
+    }
+    List<String> ids = new ArrayList<>(lacking.size());
+    float[] data = new float[lacking.size() * emb.dim()];
+    for (int j = 0; j < lacking.size(); j++) {
+      ids.add(emb.ids().get(lacking.get(j)));
+      System.arraycopy(emb.data(), lacking.get(j) * emb.dim(), data, j * emb.dim(), emb.dim());
+    }
+    return tables[m].assign(new EmbeddingMatrix(ids, emb.dim(), data), quantizers[m]);
   }
 
   /** Takes a reference; false if the model is already closed. */
@@ -351,7 +393,7 @@ public final class ServingModel {
     }
   }
 
-  /** Drops a reference; the last one closes the generators, MiniLM and the quantizer. */
+  /** Drops a reference; the last one closes the generators, MiniLM and the quantizers. */
   public void release() {
     if (refs.decrementAndGet() == 0) {
       synchronized (addLock) {
@@ -359,11 +401,13 @@ public final class ServingModel {
         if (encoder != null) {
           encoder.close();
         }
-        if (quantizer != null) {
-          try {
-            quantizer.close();
-          } catch (Exception e) {
-            LOG.warn("closing the quantizer failed", e);
+        for (Quantizer q : quantizers) {
+          if (q != null) {
+            try {
+              q.close();
+            } catch (Exception e) {
+              LOG.warn("closing a quantizer failed", e);
+            }
           }
         }
       }
