@@ -40,7 +40,8 @@ final class BenchCommand implements Runnable {
           + "the KV cache, beside each call's analytic FLOPs and the time they take at the matmul "
           + "peak measured in the same run, and the median time of each phase of a call (encode, "
           + "cross-kv, decode, select, reorder). Weights are random (seeded): the cost of a call does "
-          + "not depend on their values. Writes RUN/bench/beam.csv.")
+          + "not depend on their values. Writes RUN/bench/beam.csv (beam-LAYOUT.csv with --layout "
+          + "sequence or compact).")
   static final class Beam implements Callable<Integer> {
     @Mixin DataCommand.DataOptions data;
 
@@ -53,6 +54,13 @@ final class BenchCommand implements Runnable {
     @Option(names = "--model", defaultValue = "tiger",
         description = "Generator preset: tiny or tiger (default ${DEFAULT-VALUE}).")
     String modelPreset;
+
+    @Option(names = "--layout", defaultValue = "tiger",
+        description = "Encoder layout: tiger (one position per code plus a user token, as the "
+            + "TIGER paper lays it out), sequence (one position per item, causal: what 'genrec "
+            + "train' builds by default and 'genrec serve' runs) or compact (one position per "
+            + "item) (default ${DEFAULT-VALUE}).")
+    TrainCommand.Layout layout;
 
     @Option(names = "--beams", split = ",", defaultValue = "10,20,50", description = "Beam widths.")
     int[] beams;
@@ -106,11 +114,18 @@ final class BenchCommand implements Runnable {
               "catalogue item '" + d.catalog().get(i).id() + "' has no semantic ID");
         }
       }
-      GeneratorConfig config = switch (modelPreset) {
+      GeneratorConfig preset = switch (modelPreset) {
         case "tiger" -> GeneratorConfig.tiger();
         case "tiny" -> GeneratorConfig.tiny();
         default -> throw new IllegalArgumentException("--model=" + modelPreset + " must be tiny or tiger");
       };
+      // the table's codebook, or more if a dedup code goes beyond it (as 'genrec train' sizes it)
+      int k = Math.max(TrainCommand.codeRange(codes), table.codebookSize());
+      // the one-position layouts exactly as 'genrec train' builds them (no user token)
+      GeneratorConfig config = layout == TrainCommand.Layout.tiger
+          ? preset.toBuilder().optCodebookSize(k).build()
+          : TrainCommand.modelConfig(modelPreset.equals("tiny") ? "tiny" : "beauty", layout,
+              preset.historyWindow(), k);
       LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
       int[][] histories = split.test().stream()
           .map(c -> LeaveOneOutSplit.window(c.history(), config.historyWindow()))
@@ -120,11 +135,11 @@ final class BenchCommand implements Runnable {
       try (NDManager weights = engine.newBaseManager()) {
         SidTransformer model = new SidTransformer(config);
         model.initialize(weights);
-        PrefixTrie trie = PrefixTrie.of(codes, table.codebookSize());
+        PrefixTrie trie = PrefixTrie.of(codes, k);
         double peak = BeamBenchmark.matmulPeakGflops(1024, 15);
         System.out.printf(Locale.ROOT,
-            "%s preset, %,d items, history %d, top-%d; PyTorch %s, %d threads; matmul peak %.1f GFLOP/s (1024^3, median of 15)%n",
-            modelPreset, codes.length, config.historyWindow(), topK, engine.getVersion(),
+            "%s preset, %s layout (%d encoder positions), %,d items, history %d, top-%d; PyTorch %s, %d threads; matmul peak %.1f GFLOP/s (1024^3, median of 15)%n",
+            modelPreset, layout, config.encoderLength(), codes.length, config.historyWindow(), topK, engine.getVersion(),
             ai.djl.pytorch.jni.JniUtils.getNumThreads(), peak);
         StringBuilder rates = new StringBuilder();
         for (int beam : java.util.stream.IntStream.of(beams).distinct().toArray()) {
@@ -166,7 +181,8 @@ final class BenchCommand implements Runnable {
               r.cached() ? "kv-cache" : "no-cache", r.beam(), r.batch(), BeamBenchmark.formatPhases(r));
         }
         summarize(rows);
-        Path out = run.dir(d).resolve("bench").resolve("beam.csv");
+        Path out = run.dir(d).resolve("bench").resolve(
+            layout == TrainCommand.Layout.tiger ? "beam.csv" : "beam-" + layout + ".csv");
         AtomicFiles.writeString(out, csv.toString());
         System.out.println("wrote " + out + " (" + rowsTotal + " rows)");
       }

@@ -162,4 +162,34 @@ class TrainEvalCommandTest {
     // the plain run is not mistaken for a refit one
     assertTrue(!se.out().contains("refit"), se.out());
   }
+
+  @Test
+  void benchBeamMeasuresTheServedLayoutToo(@TempDir Path dir) throws Exception {
+    String d = dir.resolve("data").toString();
+    Path runDir = dir.resolve("run");
+    String r = runDir.toString();
+    assertEquals(0, run("data", "generate", "--out", d, "--preset", "tiny").code());
+    assertEquals(0, run("quantize", "--data", d, "--preset", "tiny", "--run", r, "--method",
+        "rqkmeans").code());
+    genrec.generator.model.GeneratorConfig tiny = genrec.generator.model.GeneratorConfig.tiny();
+    String[] grid = {"--beams", "3", "--batches", "1,2", "--cache-only", "--seconds", "0.01",
+        "--min-calls", "2", "--warmup", "1"};
+    for (String layout : new String[] {"tiger", "sequence", "compact"}) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("bench", "beam",
+          "--data", d, "--preset", "tiny", "--run", r, "--model", "tiny", "--layout", layout));
+      args.addAll(java.util.List.of(grid));
+      CliRun b = run(args.toArray(String[]::new));
+      assertEquals(0, b.code(), b.err());
+      int positions = tiny.historyWindow() * (layout.equals("tiger") ? tiny.levels() : 1);
+      assertTrue(b.out().contains("tiny preset, " + layout + " layout (" + positions
+          + " encoder positions)"), b.out());
+      Path csv = runDir.resolve("bench").resolve(
+          layout.equals("tiger") ? "beam.csv" : "beam-" + layout + ".csv");
+      assertEquals(3, Files.readAllLines(csv).size(), csv.toString()); // header + 2 rows
+    }
+    CliRun bad = run("bench", "beam", "--data", d, "--preset", "tiny", "--run", r, "--model",
+        "tiny", "--layout", "flat");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("flat"), bad.err());
+  }
 }
