@@ -39,6 +39,7 @@ public final class AtomicFiles {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
       }
       tmp = null;
+      syncDirectory(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("could not write " + abs + ": " + e.getMessage(), e);
     } finally {
@@ -49,6 +50,20 @@ public final class AtomicFiles {
           // the original error matters more
         }
       }
+    }
+  }
+
+  /**
+   * Makes the rename durable: on Linux a rename reaches the disk with its directory. Where a
+   * directory cannot be opened (some platforms and file systems), the rename stays atomic but
+   * may be lost to a power cut.
+   */
+  private static void syncDirectory(Path dir) {
+    try (java.nio.channels.FileChannel ch =
+        java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // not supported here; see above
     }
   }
 

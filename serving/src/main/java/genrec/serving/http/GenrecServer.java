@@ -471,36 +471,44 @@ public final class GenrecServer {
 
   private void addItems(HttpServerRequest req, long t0, Buffer body) {
     List<Item> items = parseItems(parseJson(body, false));
-    ServingModel model = models.acquire();
-    if (model == null) {
-      error(req, t0, "items_add", new BadRequest(503, null, "no model loaded yet"));
-      return;
-    }
-    admin.executeBlocking(() -> model.addItems(items), false)
-        .onComplete(ar -> {
-          try {
-            if (ar.failed()) {
-              Throwable e = ar.cause();
-              if (e instanceof IllegalArgumentException) {
-                error(req, t0, "items_add", new BadRequest(409, "items", e.getMessage()));
-
-              } else {
-                LOG.error("adding items failed", e);
-                error(req, t0, "items_add", new BadRequest(500, null, "adding items failed: " + e));
-              }
-              return;
-            }
-            ObjectNode out = JSON.createObjectNode();
-            ArrayNode arr = out.putArray("items");
-            for (int i : ar.result()) {
-              arr.add(itemJson(model, i, false));
-            }
-            out.put("total_items", model.numItems());
-            send(req, t0, "items_add", 201, out);
-          } finally {
-            model.release();
-          }
-        });
+    // additions and reloads run one at a time, in arrival order, on the admin thread, and each
+    // takes the model there: an addition queued behind a reload goes to the reloaded model, and
+    // a reload queued behind an addition reads the files the addition wrote
+    admin.executeBlocking(() -> {
+      ServingModel model = models.acquire();
+      if (model == null) {
+        throw new BadRequest(503, null, "no model loaded yet");
+      }
+      try {
+        int[] added;
+        try {
+          added = model.addItems(items);
+        } catch (ServingModel.ItemExists e) {
+          throw new BadRequest(409, "items", e.getMessage());
+        }
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode arr = out.putArray("items");
+        for (int i : added) {
+          arr.add(itemJson(model, i, false));
+        }
+        out.put("total_items", model.numItems());
+        return out;
+      } finally {
+        model.release();
+      }
+    }, false).onComplete(ar -> {
+      if (ar.failed()) {
+        if (ar.cause() instanceof BadRequest e) {
+          error(req, t0, "items_add", e);
+        } else {
+          LOG.error("adding items failed", ar.cause());
+          error(req, t0, "items_add", new BadRequest(500, null,
+              "adding items failed; the server log has the details"));
+        }
+        return;
+      }
+      send(req, t0, "items_add", 201, ar.result());
+    });
   }
 
   private List<Item> parseItems(JsonNode body) {
@@ -524,6 +532,7 @@ public final class GenrecServer {
           + config.maxNewItems());
     }
     List<Item> out = new ArrayList<>();
+    java.util.Set<String> ids = new java.util.HashSet<>();
     for (int i = 0; i < arr.size(); i++) {
       JsonNode n = arr.get(i);
       String at = "items[" + i + "]";
@@ -540,6 +549,16 @@ public final class GenrecServer {
       JsonNode id = n.get("id");
       if (id == null || !(id.isTextual() || id.isIntegralNumber()) || id.asText().isBlank()) {
         throw new BadRequest(400, at + ".id", at + ".id must be a non-empty string");
+      }
+      String itemId = id.asText().strip();
+      // the id is a field of the tab-separated sid.tsv: a tab, line break or other control
+      // character would make the run's files unreadable
+      if (itemId.chars().anyMatch(Character::isISOControl)) {
+        throw new BadRequest(400, at + ".id",
+            at + ".id must not contain tabs, line breaks or other control characters");
+      }
+      if (!ids.add(itemId)) {
+        throw new BadRequest(400, at + ".id", "item '" + itemId + "' appears twice in the request");
       }
       String title = text(n, "title", at);
       String text = text(n, "text", at);
@@ -560,7 +579,7 @@ public final class GenrecServer {
           cats.add(e.asText());
         }
       }
-      out.add(new Item(id.asText().strip(), title, text, cats, List.of()));
+      out.add(new Item(itemId, title, text, cats, List.of()));
     }
     return out;
   }
@@ -620,7 +639,11 @@ public final class GenrecServer {
       dir = Path.of(run.asText());
     }
     long start = System.nanoTime();
-    admin.executeBlocking(() -> loader.apply(dir), false).onComplete(ar -> {
+    admin.executeBlocking(() -> {
+      ServingModel loaded = loader.apply(dir);
+      models.swap(loaded); // before the admin thread takes the next addition
+      return loaded;
+    }, false).onComplete(ar -> {
       if (ar.failed()) {
         Throwable e = ar.cause();
         int status = e instanceof IllegalArgumentException
@@ -631,7 +654,6 @@ public final class GenrecServer {
         return;
       }
       ServingModel next = ar.result();
-      models.swap(next);
       metrics.reloaded();
       LOG.info("reloaded {} ({} items) in {} ms", dir, next.numItems(),
           (System.nanoTime() - start) / 1_000_000);

@@ -291,15 +291,17 @@ public final class ServingModel {
    * adding the same items again completes the interrupted addition.
    *
    * @return the indices of the new items, in input order
-   * @throws IllegalArgumentException if an id is served already or repeats, or a code does not
-   *     fit a generator
+   * @throws ItemExists if an id is served already
+   * @throws IllegalArgumentException if an id repeats
+   * @throws IllegalStateException if a code does not fit a generator, or a member's trie
+   *     disagrees with its table (nothing is written then)
    */
   public int[] addItems(List<Item> newItems) {
     synchronized (addLock) {
       Set<String> seen = new HashSet<>();
       for (Item it : newItems) {
         if (index.containsKey(it.id())) {
-          throw new IllegalArgumentException("item '" + it.id() + "' exists already");
+          throw new ItemExists("item '" + it.id() + "' exists already");
         }
         if (!seen.add(it.id())) {
           throw new IllegalArgumentException("item '" + it.id() + "' appears twice");
@@ -319,10 +321,23 @@ public final class ServingModel {
           codes[m][i] = grown[m].codes(newItems.get(i).id());
           for (int c : codes[m][i]) {
             if (c >= codebook) {
-              throw new IllegalArgumentException("item '" + newItems.get(i).id() + "' got code "
+              throw new IllegalStateException("item '" + newItems.get(i).id() + "' got code "
                   + c + " in " + members.get(m).quantizerDir() + ", beyond the generator's "
                   + codebook + " codes per level");
             }
+          }
+          // checked before anything is written: a trie that refused the item half-way through
+          // would leave the members disagreeing on which item an index names
+          PrefixTrie trie = members.get(m).trie();
+          if (trie.numItems() != served) {
+            throw new IllegalStateException(members.get(m).runDir() + ": its trie holds "
+                + trie.numItems() + " items but " + served + " are served");
+          }
+          int taken = trie.itemOf(codes[m][i]);
+          if (taken >= 0) {
+            throw new IllegalStateException(members.get(m).runDir() + ": new item '"
+                + newItems.get(i).id() + "' got the semantic ID of item '" + items[taken].id()
+                + "'");
           }
         }
       }
@@ -411,6 +426,13 @@ public final class ServingModel {
           }
         }
       }
+    }
+  }
+
+  /** An added item's id is served already (HTTP 409). */
+  public static final class ItemExists extends IllegalArgumentException {
+    ItemExists(String message) {
+      super(message);
     }
   }
 }

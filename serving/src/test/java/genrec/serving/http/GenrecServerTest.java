@@ -75,13 +75,18 @@ class GenrecServerTest {
   }
 
   private void start(Consumer<ServerConfig.Builder> settings, Path runDir) {
+    start(settings, runDir, p -> ServingModel.load(dataset, p, 20));
+  }
+
+  private void start(Consumer<ServerConfig.Builder> settings, Path runDir,
+      java.util.function.Function<Path, ServingModel> loader) {
     vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(50)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
     ServerConfig.Builder b = ServerConfig.builder().optPort(0).optWorkers(1);
     settings.accept(b);
     ModelHolder holder = new ModelHolder();
     holder.swap(ServingModel.load(dataset, runDir, 20));
-    server = GenrecServer.start(vertx, b.build(), holder, p -> ServingModel.load(dataset, p, 20));
+    server = GenrecServer.start(vertx, b.build(), holder, loader::apply);
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultPort(server.port())
         .setDefaultHost("127.0.0.1"));
   }
@@ -299,6 +304,17 @@ class GenrecServerTest {
     Resp bad = send(HttpMethod.POST, "/v1/items", "{\"items\": [{\"id\": \"\", \"title\": \"x\"}]}");
     assertEquals(400, bad.status());
     assertEquals("items[0].id", bad.json().get("field").asText());
+    // a tab or line break in an id would break the tab-separated sid.tsv: refused, nothing written
+    String tableBefore = Files.readString(own.resolve("quantizer/sid.tsv"));
+    Resp tab = send(HttpMethod.POST, "/v1/items", "{\"items\": [{\"id\": \"a\\tb\", \"title\": \"x\"}]}");
+    assertEquals(400, tab.status(), tab.body());
+    assertEquals("items[0].id", tab.json().get("field").asText());
+    assertTrue(tab.body().contains("control characters"), tab.body());
+    Resp twice = send(HttpMethod.POST, "/v1/items", "{\"items\": [{\"id\": \"d\", \"title\": \"x\"}, "
+        + "{\"id\": \"d\", \"title\": \"y\"}]}");
+    assertEquals(400, twice.status(), twice.body());
+    assertEquals("items[1].id", twice.json().get("field").asText());
+    assertEquals(tableBefore, Files.readString(own.resolve("quantizer/sid.tsv")));
 
     Resp item = send(HttpMethod.GET, "/v1/items/cold-1", null);
     assertEquals(200, item.status());
@@ -559,6 +575,43 @@ class GenrecServerTest {
   private static String sidLine(Path runDir, String id) throws Exception {
     return Files.readAllLines(runDir.resolve("quantizer/sid.tsv")).stream()
         .filter(l -> l.startsWith(id + "\t")).findFirst().orElse(null);
+  }
+
+  @Test
+  void anAdditionQueuedBehindAReloadGoesToTheReloadedModel(@TempDir Path tmp) throws Exception {
+    Path own = tmp.resolve("run");
+    copy(run, own);
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch proceed = new CountDownLatch(1);
+    start(b -> {}, own, p -> {
+      loading.countDown();
+      try {
+        assertTrue(proceed.await(30, TimeUnit.SECONDS));
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      return ServingModel.load(dataset, p, 20);
+    });
+    Future<Resp> reload = sendAsync(HttpMethod.POST, "/admin/reload", "{}", Map.of());
+    assertTrue(loading.await(30, TimeUnit.SECONDS));
+    // posted while the reload reads the run folder (which does not have the item yet)
+    Future<Resp> add = sendAsync(HttpMethod.POST, "/v1/items",
+        "{\"id\": \"cold-r\", \"title\": \"Rose Water Toner\"}", Map.of());
+    Thread.sleep(300); // let the addition reach the server and queue behind the reload
+    proceed.countDown();
+    assertEquals(200, reload.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS)
+        .status());
+    Resp added = add.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    assertEquals(201, added.status(), added.body());
+    // the model now serving has it: the addition was not made to the model the reload replaced
+    Resp item = send(HttpMethod.GET, "/v1/items/cold-r", null);
+    assertEquals(200, item.status(), item.body());
+    assertEquals(added.json().get("items").get(0).get("sid"), item.json().get("sid"));
+    // and a later addition keeps it in the table
+    assertEquals(201, send(HttpMethod.POST, "/v1/items",
+        "{\"id\": \"cold-s\", \"title\": \"Shea Butter\"}").status());
+    assertNotNull(sidLine(own, "cold-r"));
+    assertNotNull(sidLine(own, "cold-s"));
   }
 
   private static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
