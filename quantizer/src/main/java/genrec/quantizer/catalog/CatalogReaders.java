@@ -191,6 +191,13 @@ public final class CatalogReaders {
             return;
           }
           String sid = id.asText().trim();
+          if (sid.chars().anyMatch(Character::isISOControl)) {
+            // ids are a field of the tab-separated sid.tsv
+            report.bad(file, lineNo, "id", "control character",
+                "'" + sid.replaceAll("\\p{Cntrl}", "?") + "' holds a tab, line break or other "
+                    + "control character");
+            return;
+          }
           if (!seen.add(sid)) {
             report.bad(file, lineNo, "id", "duplicate id", "'" + sid + "'");
             return;

@@ -20,6 +20,10 @@ public record Item(
     if (id.isBlank()) {
       throw new IllegalArgumentException("item id is empty");
     }
+    if (id.chars().anyMatch(Character::isISOControl)) { // ids are a field of sid.tsv
+      throw new IllegalArgumentException("item id '" + id.replaceAll("\\p{Cntrl}", "?")
+          + "' holds a tab, line break or other control character");
+    }
     title = title == null ? "" : title;
     text = text == null ? "" : text;
     categories = categories == null ? List.of() : List.copyOf(categories);

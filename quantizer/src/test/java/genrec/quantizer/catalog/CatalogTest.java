@@ -22,6 +22,25 @@ class CatalogTest {
         () -> c.withAdded(List.of(Item.of("x", "again"))));
     assertTrue(e.getMessage().contains("duplicate item id 'x'"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Item.of(" ", "blank id"));
+    IllegalArgumentException tab = assertThrows(IllegalArgumentException.class,
+        () -> Item.of("a\tb", "tab in the id"));
+    assertTrue(tab.getMessage().contains("'a?b' holds a tab"), tab.getMessage());
+  }
+
+  @Test
+  void jsonlRefusesAnIdThatWouldBreakTheSemanticIdTable(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path f = dir.resolve("new.jsonl");
+    java.nio.file.Files.writeString(f, "{\"id\": \"ok\", \"title\": \"Fine\"}\n"
+        + "{\"id\": \"a\\tb\", \"title\": \"Tab\"}\n");
+    genrec.quantizer.io.DataFormatException e = assertThrows(
+        genrec.quantizer.io.DataFormatException.class,
+        () -> CatalogReaders.jsonl(f, genrec.quantizer.io.ReadReport.strict()));
+    assertTrue(e.getMessage().contains(f + ":2"), e.getMessage());
+    assertTrue(e.getMessage().contains("control character"), e.getMessage());
+    Catalog lenient = CatalogReaders.jsonl(f, genrec.quantizer.io.ReadReport.lenient());
+    assertEquals(1, lenient.size());
+    assertEquals("ok", lenient.get(0).id());
   }
 
   @Test
