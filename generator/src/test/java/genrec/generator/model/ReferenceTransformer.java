@@ -41,7 +41,7 @@ final class ReferenceTransformer {
     for (int l = 0; l < c.encoderLayers(); l++) {
       String n = "encoder_layer" + l + "_";
       float[][] h = rms(x, n + "norm1_gamma");
-      add(x, attention(h, h, real, false, n + "selfAttention_"));
+      add(x, attention(h, h, real, c.causalEncoder(), n + "selfAttention_"));
       h = rms(x, n + "norm2_gamma");
       add(x, mlp(h, n + "feedForward_"));
     }

@@ -71,6 +71,17 @@ class SidTransformerTest {
   }
 
   @Test
+  void causalCompactForwardMatchesLoopReference() {
+    // the sequence layout's encoder (what 'genrec train' builds by default): a position sees
+    // only itself and the items before it
+    GeneratorConfig c = GeneratorConfig.tiny().toBuilder()
+        .optLayout(GeneratorConfig.Layout.COMPACT)
+        .optCausalEncoder(true)
+        .build();
+    assertMatchesReference(c, null);
+  }
+
+  @Test
   void lossIsMeanNegativeLogLikelihoodOfTargets() {
     try (NDManager m = NDManager.newBaseManager()) {
       float[] l = {1f, 2f, 3f, 0f, 0f, 0f, -1f, 5f, 2f, 1f, 1f, 4f}; // (B=2, T=2, K=3)
