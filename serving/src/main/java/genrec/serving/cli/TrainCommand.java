@@ -93,10 +93,18 @@ final class TrainCommand implements Callable<Integer> {
           + "a batch pads less; 0 draws batches at random (default: 32).")
   Integer lengthBuckets;
 
-  @Option(names = "--resume", description = "Continue RUN/generator/checkpoint.bin (its configs "
-      + "and seed are used; --layout, --seed, --steps, --dropout, --weight-decay and "
-      + "--ema-decay are ignored).")
+  @Option(names = "--resume", description = "Continue RUN/generator/checkpoint.bin with the "
+      + "network, optimisation settings and seed saved in it (a warning names any of those "
+      + "options given with it: they are ignored); --max-minutes and --threads still apply.")
   boolean resume;
+
+  /** The options a resumed run takes from its checkpoint instead. */
+  static final java.util.List<String> FROM_CHECKPOINT = java.util.List.of("--layout", "--seed",
+      "--steps", "--batch-size", "--learning-rate", "--warmup-steps", "--dropout",
+      "--weight-decay", "--ema-decay", "--validate-every", "--validation-users", "--patience",
+      "--length-buckets");
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--threads", description = "Validation threads (default: all processors).")
   Integer threads;
@@ -132,9 +140,11 @@ final class TrainCommand implements Callable<Integer> {
             + " was not trained with --refit (resume it without --refit)");
       }
       refit = refitCheckpoint;
-      if (emaDecay != null && emaDecay != cp.trainConfig().emaDecay()) {
-        System.err.printf(Locale.ROOT, "genrec train: --ema-decay %s ignored: a resumed run keeps "
-            + "its checkpoint's (%s)%n", emaDecay, cp.trainConfig().emaDecay());
+      java.util.List<String> ignored = FROM_CHECKPOINT.stream()
+          .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
+      if (!ignored.isEmpty()) {
+        System.err.println("genrec train: " + String.join(", ", ignored) + " ignored: a resumed "
+            + "run keeps the settings saved in its checkpoint");
       }
       td = refit ? refitData : TrainData.of(split, codes);
       b = GeneratorTrainer.resumeFrom(cp);

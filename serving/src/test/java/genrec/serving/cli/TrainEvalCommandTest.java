@@ -64,10 +64,12 @@ class TrainEvalCommandTest {
     assertEquals(2, curve.lines().count(), curve); // header, step 20 (the end)
 
     CliRun again = run("train", "--data", d, "--preset", "tiny", "--run", r, "--resume",
-        "--threads", "1");
+        "--threads", "1", "--learning-rate", "0.5", "--seed", "9");
     assertEquals(0, again.code(), again.err());
     assertTrue(again.out().contains("(resumed)"), again.out());
     assertTrue(again.out().contains("trained 20 steps"), again.out());
+    assertTrue(again.err().contains("--seed, --learning-rate ignored: a resumed run keeps the "
+        + "settings saved in its checkpoint"), again.err());
     CliRun notRefit = run("train", "--data", d, "--preset", "tiny", "--run", r, "--resume",
         "--refit");
     assertEquals(2, notRefit.code());
