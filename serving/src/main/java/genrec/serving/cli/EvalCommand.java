@@ -8,6 +8,7 @@ import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.GenerativeRecommender;
 import genrec.generator.decode.GeneratorMixture;
 import genrec.generator.decode.PrefixTrie;
+import genrec.generator.decode.Unconstrained;
 import genrec.generator.eval.EvalReport;
 import genrec.generator.eval.Evaluator;
 import genrec.generator.eval.Recommender;
@@ -54,6 +55,12 @@ final class EvalCommand implements Callable<Integer> {
           + "Members may use different semantic-ID tables; all must be refit runs or none.")
   List<Path> ensemble = new ArrayList<>();
 
+  @Option(names = "--unconstrained", description = "Decode without the prefix trie (every code "
+      + "allowed at every level) and report the invalid rate: the share of generated top-10 "
+      + "paths that name no item (they count as misses). Only for measuring it: the "
+      + "constrained search, the default and what 'genrec serve' runs, is valid by construction.")
+  boolean unconstrained;
+
   /** One generator of the evaluation: its model, search and whether it was trained with --refit. */
   private record Member(Path runDir, GeneratorModel model, BeamSearch search, boolean refit) {}
 
@@ -66,8 +73,11 @@ final class EvalCommand implements Callable<Integer> {
       boolean refit = model.dataFingerprint()
           .equals(TrainData.refit(split, codes).dataFingerprint());
       PrefixTrie trie = PrefixTrie.of(codes, model.config().codebookSize());
-      BeamSearch search = model.beamSearch(trie).optBeamWidth(beam).optExcludeHistory(true)
-          .build();
+      BeamSearch.Builder sb = model.beamSearch(trie).optBeamWidth(beam).optExcludeHistory(true);
+      if (unconstrained) {
+        sb.optConstraint(new Unconstrained(trie));
+      }
+      BeamSearch search = sb.build();
       return new Member(runDir, model, search, refit);
     } catch (RuntimeException e) {
       model.close();
@@ -82,6 +92,7 @@ final class EvalCommand implements Callable<Integer> {
     Path runDir = run.dir(d);
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     List<EvalReport> reports = new ArrayList<>();
+    List<String> invalidLines = new ArrayList<>();
     List<Path> runs = new ArrayList<>();
     runs.add(runDir);
     runs.addAll(ensemble);
@@ -89,6 +100,9 @@ final class EvalCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--ensemble " + r.later() + " is listed twice (or is the "
           + "--run folder itself): each member of a mixture must be a different run");
     });
+    if (unconstrained && !ensemble.isEmpty()) {
+      throw new IllegalArgumentException("--unconstrained measures one generator: drop --ensemble");
+    }
     List<Member> members = new ArrayList<>();
     try {
       members.add(load(d, split, runDir));
@@ -106,7 +120,8 @@ final class EvalCommand implements Callable<Integer> {
       }
       List<int[]> fitOn = refit ? split.trainPlusValidation() : split.train();
       int numItems = d.catalog().size();
-      String suffix = (weights == Weights.last ? ", last" : "") + (refit ? ", refit" : "");
+      String suffix = (weights == Weights.last ? ", last" : "") + (refit ? ", refit" : "")
+          + (unconstrained ? ", unconstrained" : "");
       // in a mixture each member proposes as many items as it keeps beams (at least the 10
       // measured), so the mixture's top 10 can hold items a member ranks below its own top 10
       int perMember = GeneratorMixture.proposalsPerMember(10, beam, numItems);
@@ -137,9 +152,17 @@ final class EvalCommand implements Callable<Integer> {
         for (String which : splits) {
           List<LeaveOneOutSplit.EvalCase> cases =
               which.equals("test") ? split.test() : split.validation();
+          long[] before = invalidCounts(m);
           try (Progress p = m == generator
               ? Progress.start("eval " + which, cases.size(), "users") : Progress.silent()) {
             reports.add(ev.evaluate(m, cases, which, p));
+          }
+          if (unconstrained && m == generator) {
+            long[] after = invalidCounts(m);
+            long n = after[0] - before[0];
+            invalidLines.add(String.format(Locale.ROOT, "unconstrained decoding, %s: %,d of %,d "
+                + "generated paths (%.2f%%) name no item (constrained: 0 by construction)", which,
+                after[1] - before[1], n, n == 0 ? 0.0 : 100.0 * (after[1] - before[1]) / n));
           }
         }
       }
@@ -150,12 +173,19 @@ final class EvalCommand implements Callable<Integer> {
       }
     }
     System.out.print(EvalReport.table(reports));
+    invalidLines.forEach(System.out::println);
     System.out.printf(Locale.ROOT, "evaluated in %.1f s%n",
         reports.stream().mapToDouble(EvalReport::seconds).sum());
     return 0;
   }
 
-  private static String layoutName(GeneratorModel model) {
+  /** Generated and invalid paths so far of a generator; zeros for the baselines. */
+  private static long[] invalidCounts(Recommender r) {
+    return r instanceof GenerativeRecommender g ? new long[] {g.generated(), g.invalid()}
+        : new long[2];
+  }
+
+    private static String layoutName(GeneratorModel model) {
     return model.config().causalEncoder() ? "sequence"
         : model.config().layout().name().toLowerCase(Locale.ROOT);
   }

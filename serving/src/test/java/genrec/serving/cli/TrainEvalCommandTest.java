@@ -113,6 +113,22 @@ class TrainEvalCommandTest {
         "--beam", "5", "--threads", "1", "--weights", "last");
     assertEquals(0, last.code(), last.err());
     assertTrue(last.out().contains("generator (sequence, last) test"), last.out());
+    CliRun free = run("eval", "--data", d, "--preset", "tiny", "--run", seqRun.toString(),
+        "--beam", "5", "--threads", "1", "--unconstrained");
+    assertEquals(0, free.code(), free.err());
+    assertTrue(free.out().contains("generator (sequence, unconstrained) test"), free.out());
+    java.util.regex.Matcher inv = java.util.regex.Pattern.compile(
+        "unconstrained decoding, test: ([0-9,]+) of ([0-9,]+) generated paths").matcher(free.out());
+    assertTrue(inv.find(), free.out());
+    // every test user gets its top 10 (the tiny catalogue has more items than that)
+    assertEquals(10L * genrec.generator.data.LeaveOneOutSplit.of(
+        genrec.generator.data.Datasets.load(data, false)).test().size(),
+        Long.parseLong(inv.group(2).replace(",", "")));
+    assertTrue(free.out().contains("unconstrained decoding, validation:"), free.out());
+    CliRun freeMix = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--ensemble",
+        seqRun.toString(), "--unconstrained");
+    assertEquals(2, freeMix.code());
+    assertTrue(freeMix.err().contains("--unconstrained measures one generator"), freeMix.err());
 
     // --ensemble: the tiger-layout run and the sequence run (same table) as one mixture
     CliRun mix = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--ensemble",
