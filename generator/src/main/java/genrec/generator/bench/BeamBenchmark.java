@@ -59,7 +59,7 @@ public final class BeamBenchmark {
    * @param usersPerSecond batch / mean latency
    * @param gflops analytic GFLOPs of one call
    * @param flopBoundMs the time those FLOPs take at the measured matmul peak
-   * @param peakRssMb the process's peak resident memory so far (VmHWM)
+   * @param peakRssMb peak resident memory during the row (VmHWM, reset before the row on Linux)
    * @param phaseMs per {@link Phase} (in its order) the median time per call in ms
    */
   public record Row(boolean cached, int beam, int batch, int calls, double p50Ms, double p90Ms,
@@ -136,6 +136,7 @@ public final class BeamBenchmark {
 
   private Row run(BeamSearch search, boolean cached, int beam, int batch, int warmup,
       int minCalls, double seconds, double peakGflops) {
+    resetPeakRss();
     int next = 0;
     for (int i = 0; i < warmup; i++) {
       search.search(batchOf(next, batch), null, topK);
@@ -189,6 +190,19 @@ public final class BeamBenchmark {
   static double pct(double[] sorted, int p) {
     int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
     return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+  }
+
+  /**
+   * Starts the peak-RSS measure afresh (Linux: writing 5 to {@code /proc/self/clear_refs} sets
+   * VmHWM to the current RSS), so a row's peak is the most it held during that row, not the
+   * largest of every row before it. Where that is unavailable the peak stays the process's.
+   */
+  static void resetPeakRss() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      // not Linux, or not allowed: keep the process-wide peak
+    }
   }
 
   /** Peak resident set size of this process in MB (Linux VmHWM), NaN where unavailable. */
