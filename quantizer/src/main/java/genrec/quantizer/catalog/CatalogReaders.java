@@ -191,11 +191,9 @@ public final class CatalogReaders {
             return;
           }
           String sid = id.asText().trim();
-          if (sid.chars().anyMatch(Character::isISOControl)) {
-            // ids are a field of the tab-separated sid.tsv
-            report.bad(file, lineNo, "id", "control character",
-                "'" + sid.replaceAll("\\p{Cntrl}", "?") + "' holds a tab, line break or other "
-                    + "control character");
+          String control = Item.controlCharacterIn(sid);
+          if (control != null) {
+            report.bad(file, lineNo, "id", "control character", control);
             return;
           }
           if (!seen.add(sid)) {

@@ -20,14 +20,26 @@ public record Item(
     if (id.isBlank()) {
       throw new IllegalArgumentException("item id is empty");
     }
-    if (id.chars().anyMatch(Character::isISOControl)) { // ids are a field of sid.tsv
-      throw new IllegalArgumentException("item id '" + id.replaceAll("\\p{Cntrl}", "?")
-          + "' holds a tab, line break or other control character");
+    String bad = controlCharacterIn(id);
+    if (bad != null) {
+      throw new IllegalArgumentException("item id " + bad);
     }
     title = title == null ? "" : title;
     text = text == null ? "" : text;
     categories = categories == null ? List.of() : List.copyOf(categories);
     attributes = attributes == null ? List.of() : List.copyOf(attributes);
+  }
+
+  /**
+   * Why {@code id} cannot be an item id because it holds a tab, line break or other control
+   * character (ids are a field of the tab-separated {@code sid.tsv}), with those characters
+   * shown as {@code ?}; null if it holds none.
+   */
+  public static String controlCharacterIn(String id) {
+    return id.chars().anyMatch(Character::isISOControl)
+        ? "'" + id.replaceAll("\\p{Cntrl}", "?") + "' holds a tab, line break or other control "
+            + "character"
+        : null;
   }
 
   public static Item of(String id, String title) {

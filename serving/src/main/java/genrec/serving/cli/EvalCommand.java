@@ -126,9 +126,11 @@ final class EvalCommand implements Callable<Integer> {
       // measured), so the mixture's top 10 can hold items a member ranks below its own top 10
       int perMember = GeneratorMixture.proposalsPerMember(10, beam, numItems);
       Recommender generator;
+      GenerativeRecommender single = null; // the one generator, whose invalid paths are counted
       if (members.size() == 1) {
-        generator = new GenerativeRecommender(first.search(), Math.min(10, numItems),
+        single = new GenerativeRecommender(first.search(), Math.min(10, numItems),
             "generator (" + layoutName(first.model()) + suffix + ")");
+        generator = single;
       } else {
         List<Recommender> gens = new ArrayList<>();
         for (Member m : members) {
@@ -152,17 +154,19 @@ final class EvalCommand implements Callable<Integer> {
         for (String which : splits) {
           List<LeaveOneOutSplit.EvalCase> cases =
               which.equals("test") ? split.test() : split.validation();
-          long[] before = invalidCounts(m);
+          boolean counted = unconstrained && m == single;
+          long generatedBefore = counted ? single.generated() : 0;
+          long invalidBefore = counted ? single.invalid() : 0;
           try (Progress p = m == generator
               ? Progress.start("eval " + which, cases.size(), "users") : Progress.silent()) {
             reports.add(ev.evaluate(m, cases, which, p));
           }
-          if (unconstrained && m == generator) {
-            long[] after = invalidCounts(m);
-            long n = after[0] - before[0];
+          if (counted) {
+            long n = single.generated() - generatedBefore;
+            long bad = single.invalid() - invalidBefore;
             invalidLines.add(String.format(Locale.ROOT, "unconstrained decoding, %s: %,d of %,d "
                 + "generated paths (%.2f%%) name no item (constrained: 0 by construction)", which,
-                after[1] - before[1], n, n == 0 ? 0.0 : 100.0 * (after[1] - before[1]) / n));
+                bad, n, n == 0 ? 0.0 : 100.0 * bad / n));
           }
         }
       }
@@ -179,13 +183,7 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Generated and invalid paths so far of a generator; zeros for the baselines. */
-  private static long[] invalidCounts(Recommender r) {
-    return r instanceof GenerativeRecommender g ? new long[] {g.generated(), g.invalid()}
-        : new long[2];
-  }
-
-    private static String layoutName(GeneratorModel model) {
+  private static String layoutName(GeneratorModel model) {
     return model.config().causalEncoder() ? "sequence"
         : model.config().layout().name().toLowerCase(Locale.ROOT);
   }

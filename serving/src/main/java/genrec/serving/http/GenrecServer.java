@@ -553,7 +553,7 @@ public final class GenrecServer {
       String itemId = id.asText().strip();
       // the id is a field of the tab-separated sid.tsv: a tab, line break or other control
       // character would make the run's files unreadable
-      if (itemId.chars().anyMatch(Character::isISOControl)) {
+      if (Item.controlCharacterIn(itemId) != null) {
         throw new BadRequest(400, at + ".id",
             at + ".id must not contain tabs, line breaks or other control characters");
       }
