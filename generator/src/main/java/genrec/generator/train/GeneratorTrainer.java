@@ -166,19 +166,13 @@ public final class GeneratorTrainer {
     long lastValidated = -1;
   }
 
-  private TrainResult run(TrainData data, Checkpoint cp) {
-    checkCodes(data);
-    String dataFp = data.dataFingerprint();
-    String sidFp = data.sidFingerprint();
-    long t0 = System.nanoTime();
-    boolean sequence = config.samples() == TrainConfig.Samples.SEQUENCE;
-    if (sequence) {
-      SequenceBatch.requireSupported(modelConfig);
-    }
-    int window = modelConfig.historyWindow();
-    // per prefix: (sequence, position t >= 1) = history before t → item t;
-    // sequence-parallel: chunks (sequence, start, end) = inputs [start, end) → items start+1..end,
-    // cut from the end of each sequence in pieces of at most 'window' inputs
+  /**
+   * The training samples of one epoch, in data order. Per prefix: (sequence, start, t) = history
+   * [start, t) → item t, for every t >= 1; sequence-parallel: chunks (sequence, start, end) =
+   * inputs [start, end) → items start+1..end, cut from the end of each sequence in pieces of at
+   * most {@code window} inputs.
+   */
+  static List<int[]> samples(TrainData data, int window, boolean sequence) {
     List<int[]> samples = new ArrayList<>();
     for (int u = 0; u < data.sequences().size(); u++) {
       int len = data.sequences().get(u).length;
@@ -192,6 +186,30 @@ public final class GeneratorTrainer {
         }
       }
     }
+    return samples;
+  }
+
+  /**
+   * Optimiser steps in one pass over {@code data} with these settings (the unit of {@link
+   * TrainConfig#scaledToData}).
+   */
+  public static long batchesPerEpoch(TrainData data, GeneratorConfig modelConfig,
+      TrainConfig config) {
+    long n = samples(data, modelConfig.historyWindow(),
+        config.samples() == TrainConfig.Samples.SEQUENCE).size();
+    return (n + config.batchSize() - 1) / config.batchSize();
+  }
+
+  private TrainResult run(TrainData data, Checkpoint cp) {
+    checkCodes(data);
+    String dataFp = data.dataFingerprint();
+    String sidFp = data.sidFingerprint();
+    long t0 = System.nanoTime();
+    boolean sequence = config.samples() == TrainConfig.Samples.SEQUENCE;
+    if (sequence) {
+      SequenceBatch.requireSupported(modelConfig);
+    }
+    List<int[]> samples = samples(data, modelConfig.historyWindow(), sequence);
     int n = samples.size();
     if (n == 0) {
       throw new IllegalArgumentException("no training samples: every sequence is shorter than 2");

@@ -19,6 +19,28 @@ class TrainConfigTest {
   }
 
   @Test
+  void theRealDataRecipeScalesStepsAndCadenceWithTheData() {
+    TrainConfig beauty = TrainConfig.beauty();
+    // Amazon Beauty: 369 batches of 64 chunks per epoch; Amazon Sports: 574
+    TrainConfig b = beauty.scaledToData(369, TrainConfig.REAL_DATA_EPOCHS);
+    assertEquals(9963, b.maxSteps());
+    assertEquals(1500, b.validateEvery());
+    assertEquals(1500, b.checkpointEvery());
+    TrainConfig s = beauty.scaledToData(574, TrainConfig.REAL_DATA_EPOCHS);
+    assertEquals(15498, s.maxSteps());
+    assertEquals(2300, s.validateEvery());
+    assertEquals(beauty.warmupSteps(), s.warmupSteps());
+    assertEquals(beauty.learningRate(), s.learningRate());
+    // checks stay at least 100 steps apart; no validation stays none
+    assertEquals(100, beauty.scaledToData(2, 10).validateEvery());
+    assertEquals(0, beauty.toBuilder().optValidateEvery(0).build()
+        .scaledToData(369, 27).validateEvery());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> beauty.scaledToData(0, 27));
+    assertTrue(e.getMessage().contains("batchesPerEpoch=0"), e.getMessage());
+  }
+
+  @Test
   void buildNamesTheBadValues() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TrainConfig.builder().setBatchSize(0).setLearningRate(-1f).build());

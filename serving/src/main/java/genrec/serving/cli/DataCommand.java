@@ -33,12 +33,21 @@ final class DataCommand implements Runnable {
     @Option(names = "--lenient", description = "Skip and count bad lines instead of failing on the first one.")
     boolean lenient;
 
-    @Option(names = "--preset", defaultValue = "demo", paramLabel = "NAME|FILE",
-        description = "Preset: tiny, demo, beauty, or a YAML file (default ${DEFAULT-VALUE}).")
+    @Option(names = "--preset", paramLabel = "NAME|FILE",
+        description = "Preset: tiny, demo, beauty, or a YAML file (default: beauty, the "
+            + "real-data recipe, for a dataset folder; demo for --data synthetic).")
     String preset;
 
+    /** The preset asked for, or the default for the data: demo for 'synthetic', else beauty. */
+    String presetName() {
+      if (preset != null) {
+        return preset;
+      }
+      return data == null || "synthetic".equals(data.toString()) ? "demo" : "beauty";
+    }
+
     Preset preset() {
-      return Preset.load(preset);
+      return Preset.load(presetName());
     }
 
     Dataset load() {

@@ -114,7 +114,7 @@ final class QuantizeCommand implements Callable<Integer> {
       System.err.println("warning: --cf-neighbours=" + cfNeighbours + " has no effect with a "
           + "cf-weight of 0 (text only)");
     }
-    String base = presetBase(data.preset);
+    String base = presetBase(data.presetName());
     long t0 = System.nanoTime();
     Quantizer model;
     int[][] codes;

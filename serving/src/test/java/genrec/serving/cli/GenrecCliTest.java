@@ -18,6 +18,17 @@ class GenrecCliTest {
   }
 
   @Test
+  void aDatasetFolderDefaultsToTheRealDataPresetAndSyntheticToTheDemo() {
+    DataCommand.DataOptions o = new DataCommand.DataOptions();
+    o.data = Path.of("../shared/data/amazon-sports");
+    assertEquals("beauty", o.presetName());
+    o.data = Path.of("synthetic");
+    assertEquals("demo", o.presetName());
+    o.preset = "tiny";
+    assertEquals("tiny", o.presetName());
+  }
+
+  @Test
   void generateThenStatsThenEvaluateBaselines(@TempDir Path dir) {
     CliRun g = run("data", "generate", "--out", dir.toString(), "--preset", "tiny");
     assertEquals(0, g.code(), g.err());
