@@ -2,6 +2,7 @@ package genrec.serving.cli;
 
 import genrec.generator.baseline.ItemKnn;
 import genrec.generator.baseline.MostPop;
+import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.decode.BeamSearch;
@@ -11,6 +12,7 @@ import genrec.generator.decode.PrefixTrie;
 import genrec.generator.decode.Unconstrained;
 import genrec.generator.eval.EvalReport;
 import genrec.generator.eval.Evaluator;
+import genrec.generator.eval.ExcludingRecommender;
 import genrec.generator.eval.Recommender;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.TrainData;
@@ -60,6 +62,14 @@ final class EvalCommand implements Callable<Integer> {
       + "paths that name no item (they count as misses). Only for measuring it: the "
       + "constrained search, the default and what 'genrec serve' runs, is valid by construction.")
   boolean unconstrained;
+
+  @Option(names = "--cold-items", paramLabel = "FRACTION",
+      description = "Cold-start protocol, for a run quantized with 'quantize --cold-items "
+          + "FRACTION' (and trained on it): also report, on the test users whose target is a "
+          + "held-out item, the generator, ItemKNN and MostPop (all trained without those items' "
+          + "interactions), and on the other test users the generator with and without the "
+          + "held-out items in the catalogue.")
+  Double coldItems;
 
   /** One generator of the evaluation: its model, search and whether it was trained with --refit. */
   private record Member(Path runDir, GeneratorModel model, BeamSearch search, boolean refit) {}
@@ -118,7 +128,24 @@ final class EvalCommand implements Callable<Integer> {
               + (refit ? " was" : " was not") + "; a mixture's members must all be refit or none");
         }
       }
-      List<int[]> fitOn = refit ? split.trainPlusValidation() : split.train();
+      ColdItems cold = ColdStart.of(d, runDir);
+      if (coldItems != null) {
+        if (cold == null) {
+          throw new IllegalArgumentException("--cold-items " + coldItems + ": the run holds no "
+              + "items out; run 'genrec quantize --cold-items " + coldItems + "' and 'genrec "
+              + "train' on it first");
+        }
+        if (Math.abs(cold.fraction() - coldItems) > 1e-9) {
+          throw new IllegalArgumentException("--cold-items " + coldItems + ": the run was "
+              + "quantized with --cold-items " + cold.fraction());
+        }
+        if (!ensemble.isEmpty()) {
+          throw new IllegalArgumentException("--cold-items measures one generator: drop --ensemble");
+        }
+      }
+      // the baselines learn from what the generator learnt from: without held-out items
+      List<int[]> fitOn = refit ? split.trainPlusValidation()
+          : ColdStart.trainingSplit(split, cold, false, "eval").train();
       int numItems = d.catalog().size();
       String suffix = (weights == Weights.last ? ", last" : "") + (refit ? ", refit" : "")
           + (unconstrained ? ", unconstrained" : "");
@@ -128,7 +155,9 @@ final class EvalCommand implements Callable<Integer> {
       Recommender generator;
       GenerativeRecommender single = null; // the one generator, whose invalid paths are counted
       if (members.size() == 1) {
-        single = new GenerativeRecommender(first.search(), Math.min(10, numItems),
+        // the cold protocol also ranks the beams without the new items: keep all of them
+        int keep = coldItems != null ? Math.max(10, beam) : 10;
+        single = new GenerativeRecommender(first.search(), Math.min(keep, numItems),
             "generator (" + layoutName(first.model()) + suffix + ")");
         generator = single;
       } else {
@@ -170,6 +199,9 @@ final class EvalCommand implements Callable<Integer> {
           }
         }
       }
+      if (coldItems != null) {
+        coldReports(cold, split, generator, models.subList(1, models.size()), ev, reports);
+      }
     } finally {
       for (Member m : members) {
         m.search().close();
@@ -181,6 +213,43 @@ final class EvalCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "evaluated in %.1f s%n",
         reports.stream().mapToDouble(EvalReport::seconds).sum());
     return 0;
+  }
+
+  /**
+   * The cold-start protocol's rows: every model on the test users whose target is held out
+   * ("test-cold"), and the generator on the others ("test-warm") with the held-out items in the
+   * catalogue and with them removed from its lists (the search itself still ran with them: the
+   * ten best remaining items of its beams).
+   */
+  private static void coldReports(ColdItems cold, LeaveOneOutSplit split, Recommender generator,
+      List<Recommender> baselines, Evaluator ev, List<EvalReport> reports) {
+    List<LeaveOneOutSplit.EvalCase> coldCases = new ArrayList<>();
+    List<LeaveOneOutSplit.EvalCase> warmCases = new ArrayList<>();
+    for (LeaveOneOutSplit.EvalCase c : split.test()) {
+      (cold.isCold(c.target()) ? coldCases : warmCases).add(c);
+    }
+    if (coldCases.isEmpty()) {
+      throw new IllegalArgumentException("no test target is a held-out item: hold out more "
+          + "items (--cold-items) or use more users");
+    }
+    System.out.printf(Locale.ROOT, "cold-start protocol: %,d held-out items; %,d test users "
+        + "have one as target, %,d do not%n", cold.count(), coldCases.size(), warmCases.size());
+    List<Recommender> all = new ArrayList<>();
+    all.add(generator);
+    all.addAll(baselines);
+    for (Recommender m : all) {
+      try (Progress p = m == generator
+          ? Progress.start("eval test-cold", coldCases.size(), "users") : Progress.silent()) {
+        reports.add(ev.evaluate(m, coldCases, "test-cold", p));
+      }
+    }
+    Recommender withoutNew = new ExcludingRecommender(generator, cold.cold(),
+        generator.name() + " without new items");
+    for (Recommender m : List.of(generator, withoutNew)) {
+      try (Progress p = Progress.start("eval test-warm", warmCases.size(), "users")) {
+        reports.add(ev.evaluate(m, warmCases, "test-warm", p));
+      }
+    }
   }
 
   private static String layoutName(GeneratorModel model) {

@@ -1,6 +1,7 @@
 package genrec.serving.cli;
 
 import genrec.generator.baseline.ItemKnn;
+import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.quantizer.catalog.Catalog;
@@ -88,8 +89,23 @@ final class QuantizeCommand implements Callable<Integer> {
       description = "For the item-CF mix: the K most similar neighbours per item (default: the preset's, 20).")
   Integer cfNeighbours;
 
+  @Option(names = "--cold-items", paramLabel = "FRACTION",
+      description = "Cold-start protocol: hold out a seeded random FRACTION of the items as new "
+          + "(written to QUANTIZER/" + ColdItems.FILE + "): their interactions leave the item-CF "
+          + "mix (and, reading that file, 'train' and 'eval'), the quantizer is fitted on the "
+          + "other items, and they get semantic IDs from their text alone, as 'quantize assign' "
+          + "gives a live addition. 'genrec eval --cold-items FRACTION' then measures them.")
+  Double coldItems;
+
+  @Option(names = "--cold-seed", defaultValue = "42",
+      description = "Seed of the --cold-items draw (default ${DEFAULT-VALUE}).")
+  long coldSeed;
+
   @Override
   public Integer call() {
+    if (coldItems != null && !(coldItems > 0 && coldItems < 1)) {
+      throw new IllegalArgumentException("--cold-items=" + coldItems + " must be in (0, 1)");
+    }
     if (cfWeight != null && !(cfWeight >= 0 && cfWeight < 1)) {
       throw new IllegalArgumentException("--cf-weight=" + cfWeight + " must be in [0, 1)");
     }
@@ -107,12 +123,24 @@ final class QuantizeCommand implements Callable<Integer> {
     EmbeddingMatrix emb = embeddings != null
         ? alignToCatalog(EmbeddingFiles.read(embeddings), d.catalog(), embeddings)
         : EmbedCommand.embed(d, run.dir(d), MiniLmEncoder.DEFAULT_BATCH_SIZE, null).matrix();
+    ColdItems cold = coldItems == null ? null
+        : ColdItems.draw(d.catalog().size(), coldItems, coldSeed);
     EmbeddingMatrix text = emb;
+    if (cold != null) {
+      System.out.printf(Locale.ROOT, "cold-start protocol: %,d of %,d items held out as new "
+          + "(fraction %s, seed %d): no interaction of theirs is trained on; IDs from their text"
+          + "%n", cold.count(), d.catalog().size(), coldItems, coldSeed);
+    }
     if (cfW != 0) {
-      emb = mixItemCf(d, emb, cfW, cfK);
+      emb = mixItemCf(d, emb, cfW, cfK, cold);
     } else if (cfNeighbours != null) {
       System.err.println("warning: --cf-neighbours=" + cfNeighbours + " has no effect with a "
           + "cf-weight of 0 (text only)");
+    }
+    EmbeddingMatrix all = emb;
+    if (cold != null) { // the quantizer never sees the new items; they are assigned below
+      emb = rows(emb, i -> !cold.isCold(i));
+      text = rows(text, i -> !cold.isCold(i));
     }
     String base = presetBase(data.presetName());
     long t0 = System.nanoTime();
@@ -148,23 +176,37 @@ final class QuantizeCommand implements Callable<Integer> {
     double trainSecs = (System.nanoTime() - t0) / 1e9;
     try (Quantizer qm = model) {
       SemanticIdTable table = SemanticIdTable.build(emb.ids(), codes, qm.codebookSize());
-      QuantizerReport report = SidArtifacts.write(outDir, qm, emb, table, d.catalog(), s,
+      EmbeddingMatrix inTable = emb;
+      if (cold != null) {
+        // text only: a held-out item has no interactions, so the item-CF mix left it as it was
+        EmbeddingMatrix fresh = rows(all, cold::isCold);
+        table = table.assign(fresh, qm);
+        inTable = concat(emb, fresh);
+      }
+      QuantizerReport report = SidArtifacts.write(outDir, qm, inTable, table, d.catalog(), s,
           cfW == 0 ? QuantizerReport.ItemCf.NONE : new QuantizerReport.ItemCf(cfW, cfK));
       System.out.printf(Locale.ROOT, "trained %s in %.1f s (%s, seed %d)%n", m, trainSecs, trainInfo, s);
       System.out.print(report.summary());
       if (cfW != 0) {
         printColdStartAgreement(PrefixAgreement.shares(qm.encode(text), codes));
       }
-      System.out.println("wrote " + outDir + " (model/, sid.tsv, report.json, code-usage.png)");
+      if (cold != null) {
+        cold.write(outDir.resolve(ColdItems.FILE), d.catalog());
+      }
+      System.out.println("wrote " + outDir + " (model/, sid.tsv, report.json, code-usage.png"
+          + (cold != null ? ", " + ColdItems.FILE : "") + ")");
     }
     return 0;
   }
 
   /** {@link NeighbourMix} with ItemKNN neighbours fitted on the leave-one-out training split. */
   private static EmbeddingMatrix mixItemCf(Dataset d, EmbeddingMatrix text, double cfWeight,
-      int cfNeighbours) {
+      int cfNeighbours, ColdItems cold) {
     long t0 = System.nanoTime();
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
+    if (cold != null) {
+      split = cold.apply(split);
+    }
     ItemKnn knn = ItemKnn.fit(split.train(), split.numItems(),
         new ItemKnn.Options(cfNeighbours, 1, Runtime.getRuntime().availableProcessors()));
     EmbeddingMatrix mixed = NeighbourMix.mix(text, new NeighbourMix.Neighbours() {
@@ -200,6 +242,30 @@ final class QuantizeCommand implements Callable<Integer> {
           .append(String.format(Locale.ROOT, " for %.1f%%", 100 * shares[l]));
     }
     System.out.println(sb.append(" of items"));
+  }
+
+  /** The rows of {@code m} whose index passes {@code keep}, in order. */
+  private static EmbeddingMatrix rows(EmbeddingMatrix m, java.util.function.IntPredicate keep) {
+    List<String> ids = new ArrayList<>();
+    float[] buf = new float[m.rows() * m.dim()];
+    int k = 0;
+    for (int i = 0; i < m.rows(); i++) {
+      if (keep.test(i)) {
+        ids.add(m.ids().get(i));
+        System.arraycopy(m.data(), i * m.dim(), buf, k * m.dim(), m.dim());
+        k++;
+      }
+    }
+    return new EmbeddingMatrix(ids, m.dim(), java.util.Arrays.copyOf(buf, k * m.dim()));
+  }
+
+  /** {@code a}'s rows, then {@code b}'s. */
+  private static EmbeddingMatrix concat(EmbeddingMatrix a, EmbeddingMatrix b) {
+    List<String> ids = new ArrayList<>(a.ids());
+    ids.addAll(b.ids());
+    float[] data = java.util.Arrays.copyOf(a.data(), a.data().length + b.data().length);
+    System.arraycopy(b.data(), 0, data, a.data().length, b.data().length);
+    return new EmbeddingMatrix(ids, a.dim(), data);
   }
 
   /** The Java preset whose network sizes are used: the preset's name, or beauty for a file. */

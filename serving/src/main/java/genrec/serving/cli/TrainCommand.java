@@ -1,5 +1,6 @@
 package genrec.serving.cli;
 
+import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.model.GeneratorConfig;
@@ -124,6 +125,7 @@ final class TrainCommand implements Callable<Integer> {
     Path runDir = run.dir(d);
     int[][] codes = itemCodes(d, runDir, data.data);
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
+    ColdItems cold = ColdStart.of(d, runDir);
     Path out = runDir.resolve("generator");
     Path checkpoint = out.resolve(GeneratorTrainer.CHECKPOINT_FILE);
     GeneratorTrainer.Builder b;
@@ -135,6 +137,7 @@ final class TrainCommand implements Callable<Integer> {
       }
       // a refit run is recognised by the data it was trained on
       TrainData refitData = TrainData.refit(split, codes);
+      split = ColdStart.trainingSplit(split, cold, false, "train");
       cp = Checkpoint.read(checkpoint);
       boolean refitCheckpoint = cp.dataFingerprint().equals(refitData.dataFingerprint());
       if (refit && !refitCheckpoint) {
@@ -155,6 +158,7 @@ final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--refit trains on the validation targets, so it "
             + "has no validation checks: drop --validate-every, --validation-users and --patience");
       }
+      split = ColdStart.trainingSplit(split, cold, refit, "train");
       td = refit ? TrainData.refit(split, codes) : TrainData.of(split, codes);
       String preset = QuantizeCommand.presetBase(data.presetName());
       // the quantizer's codebook, or more if a dedup code goes beyond it

@@ -210,4 +210,57 @@ class TrainEvalCommandTest {
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("flat"), bad.err());
   }
+
+  @Test
+  void coldStartProtocolHoldsItemsOutOfTrainingAndMeasuresThem(@TempDir Path dir) {
+    String d = dir.resolve("data").toString();
+    String r = dir.resolve("run").toString();
+    assertEquals(0, run("data", "generate", "--out", d, "--preset", "tiny").code());
+    CliRun none = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--cold-items", "0.1");
+    assertEquals(2, none.code());
+
+    CliRun q = run("quantize", "--data", d, "--preset", "tiny", "--run", r, "--method",
+        "rqkmeans", "--cold-items", "0.1", "--cold-seed", "5");
+    assertEquals(0, q.code(), q.err());
+    assertTrue(q.out().contains("cold-start protocol:"), q.out());
+    genrec.generator.data.Dataset ds = genrec.generator.data.Datasets.load(Path.of(d), false,
+        genrec.serving.config.Preset.load("tiny").data().synthetic());
+    genrec.generator.data.ColdItems cold = genrec.generator.data.ColdItems.read(
+        Path.of(r, "quantizer", genrec.generator.data.ColdItems.FILE), ds.catalog());
+    assertEquals(Math.round(0.1 * ds.catalog().size()), cold.count());
+    // every item, held out or not, has a semantic ID
+    int[][] codes = genrec.serving.http.ModelFiles.itemCodes(ds, Path.of(r), "quantize");
+    assertEquals(ds.catalog().size(), codes.length);
+
+    CliRun t = run("train", "--data", d, "--preset", "tiny", "--run", r, "--steps", "20",
+        "--threads", "1");
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("items held out by 'quantize --cold-items 0.1' are not trained on"),
+        t.out());
+    // the generator was trained on the split without the held-out items' interactions
+    genrec.generator.data.LeaveOneOutSplit split =
+        cold.apply(genrec.generator.data.LeaveOneOutSplit.of(ds));
+    try (genrec.generator.train.GeneratorModel m =
+        genrec.serving.http.ModelFiles.loadGenerator(Path.of(r), codes)) {
+      assertEquals(genrec.generator.train.TrainData.of(split, codes).dataFingerprint(),
+          m.dataFingerprint());
+    }
+    CliRun refit = run("train", "--data", d, "--preset", "tiny", "--run", r, "--steps", "5",
+        "--refit");
+    assertEquals(2, refit.code());
+    assertTrue(refit.err().contains("refit runs are not part of it"), refit.err());
+
+    CliRun e = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--beam", "10",
+        "--threads", "1", "--cold-items", "0.1");
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.out().contains("test users have one as target"), e.out());
+    for (String row : new String[] {"test-cold", "test-warm", "without new items"}) {
+      assertTrue(e.out().contains(row), e.out());
+    }
+    assertTrue(e.out().lines().anyMatch(l -> l.startsWith("ItemKNN") && l.contains("test-cold")
+        && l.contains(" 0.0000    0.0000    0.0000    0.0000")), e.out());
+    CliRun other = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--cold-items", "0.2");
+    assertEquals(2, other.code());
+    assertTrue(other.err().contains("quantized with --cold-items 0.1"), other.err());
+  }
 }
