@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
 /**
@@ -89,14 +90,25 @@ public final class RecallEvaluator {
     }
     int fetch = Math.max(ns[ns.length - 1], merger == null ? 0 : merger.capacity());
     CaseResult[] results = new CaseResult[cases.size()];
+    // the first failure is rethrown as it is (a pool would wrap it in a copy naming its class)
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
     ForkJoinPool pool = new ForkJoinPool(threads);
     try {
       pool.submit(() -> IntStream.range(0, cases.size()).parallel().forEach(i -> {
-        results[i] = evaluateCase(channels, merger, cases.get(i), fetch);
-        progress.advance(1);
+        if (failure.get() == null) {
+          try {
+            results[i] = evaluateCase(channels, merger, cases.get(i), fetch);
+            progress.advance(1);
+          } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+          }
+        }
       })).join();
     } finally {
       pool.shutdownNow();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
     }
     return report(names, merger, results, split, (System.nanoTime() - start) / 1e9);
   }

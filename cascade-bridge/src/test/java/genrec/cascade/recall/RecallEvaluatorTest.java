@@ -103,6 +103,21 @@ class RecallEvaluatorTest {
     assertThrows(IllegalArgumentException.class, () -> ev.evaluate(CHANNELS,
         CandidateMerger.builder().addChannels("c=1").build(), CASES, "validation",
         Progress.silent()));
+    CandidateChannel broken = new CandidateChannel() {
+      @Override
+      public String name() {
+        return "broken";
+      }
+
+      @Override
+      public ChannelCandidates candidates(int[] history, int n) {
+        throw new IllegalArgumentException("history item 9 outside catalogue of 8");
+      }
+    };
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new RecallEvaluator(new int[] {2}, 2).evaluate(List.of(broken), null, CASES,
+            "validation", Progress.silent()));
+    assertEquals("history item 9 outside catalogue of 8", e.getMessage()); // not a wrapped copy
     assertThrows(IllegalArgumentException.class, () -> r.recallAt("a", 7));
     assertThrows(IllegalArgumentException.class, () -> r.recallAt("z", 2));
   }
