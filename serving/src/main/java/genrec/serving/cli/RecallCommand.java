@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
     description = "Measure the cascade's candidate channels (generator, itemknn, popularity, "
         + "content) under the leave-one-out split of 'genrec eval': each channel's Recall@N of "
         + "the held-out item, how often only that channel finds it, the union's Recall@N and the "
-        + "merged list's recall under per-channel quotas. Prints a table and writes "
+        + "merged list's recall under per-channel quotas; then the same for the targets with no "
+        + "interactions in the fit data (split SPLIT-cold). Prints the tables and writes "
         + "RUN/cascade/recall-SPLIT.csv.")
 final class RecallCommand implements Callable<Integer> {
   /** The channels, in their default order. */
@@ -193,8 +194,21 @@ final class RecallCommand implements Callable<Integer> {
       if (merger == null) {
         System.out.println("merged: no quota names a measured channel (--quotas " + quotas + ")");
       }
+      String text = report.csv();
+      // the targets no interaction-based channel can rank: only content (or the generator) can
+      MostPop seen = MostPop.fit(fitOn, loo.numItems(), false);
+      List<LeaveOneOutSplit.EvalCase> cold =
+          cases.stream().filter(c -> seen.count(c.target()) == 0).toList();
+      if (!cold.isEmpty()) {
+        RecallReport coldReport =
+            evaluator.evaluate(built, merger, cold, split + "-cold", Progress.silent());
+        System.out.printf(Locale.ROOT, "targets with no interactions in the fit data: %,d users "
+            + "(%.2f%%)%n", cold.size(), 100.0 * cold.size() / cases.size());
+        System.out.print(coldReport.table());
+        text += coldReport.csv().substring(RecallReport.CSV_HEADER.length() + 1);
+      }
       Path csv = runDir.resolve("cascade").resolve("recall-" + split + ".csv");
-      AtomicFiles.writeString(csv, report.csv());
+      AtomicFiles.writeString(csv, text);
       System.out.printf(Locale.ROOT, "measured in %.1f s; wrote %s%n", report.seconds(), csv);
       return 0;
     } finally {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import genrec.cascade.recall.RecallReport;
+import genrec.generator.data.Datasets;
+import genrec.generator.data.LeaveOneOutSplit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,16 +25,26 @@ class RecallCommandTest {
     JniUtils.setNumThreads(1);
   }
 
-  /** CSV rows keyed by "list@n" → recall. */
+  /** CSV rows keyed by "list@n" → recall ("cold:list@n" for the cold-target rows). */
   private static Map<String, Double> recalls(Path csv) throws Exception {
     List<String> lines = Files.readAllLines(csv);
     assertEquals(RecallReport.CSV_HEADER, lines.get(0));
     Map<String, Double> out = new HashMap<>();
     for (String l : lines.subList(1, lines.size())) {
       String[] f = l.split(",", -1);
-      out.put(f[1] + "@" + f[2], Double.parseDouble(f[4]));
+      assertTrue(f[0].equals("validation") || f[0].equals("validation-cold"), l);
+      out.put((f[0].endsWith("-cold") ? "cold:" : "") + f[1] + "@" + f[2],
+          Double.parseDouble(f[4]));
     }
     return out;
+  }
+
+  /** Validation targets that no training sequence holds. */
+  private static long coldTargets(String data) {
+    LeaveOneOutSplit s = LeaveOneOutSplit.of(Datasets.load(Path.of(data), false));
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    s.train().forEach(t -> java.util.Arrays.stream(t).forEach(seen::add));
+    return s.validation().stream().filter(c -> !seen.contains(c.target())).count();
   }
 
   @Test
@@ -59,6 +71,13 @@ class RecallCommandTest {
           && b.get("union@" + n) >= b.get("popularity@" + n), b.toString());
     }
     assertTrue(b.get("itemknn@10") >= b.get("itemknn@5"), b.toString());
+    long cold = coldTargets(d);
+    assertEquals(cold > 0, base.out().contains(String.format(java.util.Locale.ROOT,
+        "targets with no interactions in the fit data: %,d users", cold)), base.out());
+    if (cold > 0) { // interaction channels never propose an item without interactions
+      assertEquals(0.0, b.get("cold:itemknn@10"), 0.0);
+      assertEquals(0.0, b.get("cold:popularity@10"), 0.0);
+    }
 
     CliRun sample = CliRun.of("recall", "--data", d, "--preset", "tiny", "--run", r,
         "--channels", "popularity", "--split", "test", "--users", "7", "--seed", "3");
