@@ -6,6 +6,7 @@ import java.util.Locale;
 /**
  * Candidate recall of one split ({@link RecallEvaluator}). Arrays are indexed [channel][N] in
  * the order of {@link #channels()} and {@link #ns()}; every value is a mean over the cases.
+ * Immutable: the arrays are copied in and out.
  *
  * @param split "validation" or "test"
  * @param cases held-out targets evaluated
@@ -38,6 +39,52 @@ public record RecallReport(String split, int cases, int[] ns, List<String> chann
 
   public RecallReport {
     channels = List.copyOf(channels);
+    ns = ns.clone();
+    recall = deepCopy(recall);
+    exclusive = deepCopy(exclusive);
+    size = deepCopy(size);
+    unionRecall = unionRecall.clone();
+    unionSize = unionSize.clone();
+  }
+
+  // accessors return copies: the report is immutable
+
+  @Override
+  public int[] ns() {
+    return ns.clone();
+  }
+
+  @Override
+  public double[][] recall() {
+    return deepCopy(recall);
+  }
+
+  @Override
+  public double[][] exclusive() {
+    return deepCopy(exclusive);
+  }
+
+  @Override
+  public double[][] size() {
+    return deepCopy(size);
+  }
+
+  @Override
+  public double[] unionRecall() {
+    return unionRecall.clone();
+  }
+
+  @Override
+  public double[] unionSize() {
+    return unionSize.clone();
+  }
+
+  private static double[][] deepCopy(double[][] a) {
+    double[][] out = new double[a.length][];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = a[i].clone();
+    }
+    return out;
   }
 
   /** Recall@N of {@code channel}. */

@@ -59,6 +59,9 @@ class RecallEvaluatorTest {
       assertEquals(0.6, r.merged().recall(), 1e-12); // cases 1, 2, 5
       assertEquals(2.0, r.merged().size(), 1e-12);
       assertEquals("a=1,b=1", r.merged().quotas());
+      r.recall()[0][0] = 9; // a copy
+      r.ns()[0] = 9;
+      assertEquals(0.2, r.recallAt("a", 1), 1e-12);
     }
   }
 
