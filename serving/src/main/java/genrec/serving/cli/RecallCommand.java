@@ -121,6 +121,12 @@ final class RecallCommand implements Callable<Integer> {
         contentLastN != null ? contentLastN : ContentKnn.Options.defaults().lastN(),
         contentDecay != null ? contentDecay : ContentKnn.Options.defaults().decay());
     CandidateMerger allQuotas = CandidateMerger.builder().addChannels(quotas).build();
+    for (String c : allQuotas.channels()) {
+      if (!CHANNELS.contains(c)) {
+        throw new IllegalArgumentException("--quotas: unknown channel '" + c + "' (choose from "
+            + String.join(", ", CHANNELS) + ")");
+      }
+    }
 
     Dataset d = data.load();
     Path runDir = run.dir(d);

@@ -89,10 +89,11 @@ class RecallCommandTest {
 
     String[][] bad = {
         {"--split", "train"}, {"--channels", "itemknn,magic"}, {"--channels", "itemknn,itemknn"},
-        {"--refit"}, {"--quotas", "itemknn=x"}, {"--n", "0"}, {"--users", "0"},
+        {"--refit"}, {"--quotas", "itemknn=x"}, {"--quotas", "itemknn=5,magic=3"}, {"--n", "0"}, {"--users", "0"},
         {"--content-decay", "2"}};
     String[] says = {"--split=train must be validation or test", "unknown channel 'magic'",
         "'itemknn' is listed twice", "use it with --split test", "'x' is not a whole number",
+        "--quotas: unknown channel 'magic'",
         "N=0 must be >= 1", "--users=0 must be >= 1", "decay=2.0 must be in (0, 1]"};
     for (int i = 0; i < bad.length; i++) {
       String[] args = java.util.Arrays.copyOf(new String[] {"recall", "--data", d, "--preset", "tiny",
