@@ -1,5 +1,7 @@
 package genrec.serving.cli;
 
+import genrec.cascade.recall.RunEmbeddings;
+import genrec.generator.baseline.ContentKnn;
 import genrec.generator.baseline.ItemKnn;
 import genrec.generator.baseline.MostPop;
 import genrec.generator.data.ColdItems;
@@ -66,8 +68,8 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--cold-items", paramLabel = "FRACTION",
       description = "Cold-start protocol, for a run quantized with 'quantize --cold-items "
           + "FRACTION' (and trained on it): also report, on the test users whose target is a "
-          + "held-out item, the generator, ItemKNN and MostPop (all trained without those items' "
-          + "interactions), and on the other test users the generator with and without the "
+          + "held-out item, the generator, ItemKNN, MostPop (all trained without those items' "
+          + "interactions) and ContentKNN (nearest items by text vector, from RUN/embeddings), and on the other test users the generator with and without the "
           + "held-out items in the catalogue.")
   Double coldItems;
 
@@ -200,7 +202,14 @@ final class EvalCommand implements Callable<Integer> {
         }
       }
       if (coldItems != null) {
-        coldReports(cold, split, generator, models.subList(1, models.size()), ev, reports);
+        List<Recommender> baselines = new ArrayList<>(models.subList(1, models.size()));
+        try { // the content baseline: nearest items by text vector to the last history items
+          baselines.add(ContentKnn.of(RunEmbeddings.load(d.catalog(), runDir, "genrec embed "
+              + "--data " + data.data + " --run " + runDir), ContentKnn.Options.defaults()));
+        } catch (IllegalArgumentException e) {
+          System.out.println("note: no content baseline: " + e.getMessage());
+        }
+        coldReports(cold, split, generator, baselines, ev, reports);
       }
     } finally {
       for (Member m : members) {

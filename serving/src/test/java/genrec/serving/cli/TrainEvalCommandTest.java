@@ -254,6 +254,8 @@ class TrainEvalCommandTest {
         "--threads", "1", "--cold-items", "0.1");
     assertEquals(0, e.code(), e.err());
     assertTrue(e.out().contains("test users have one as target"), e.out());
+    assertTrue(e.out().lines().anyMatch(l -> l.startsWith("ContentKNN") && l.contains("test-cold")),
+        e.out());
     for (String row : new String[] {"test-cold", "test-warm", "without new items"}) {
       assertTrue(e.out().contains(row), e.out());
     }
