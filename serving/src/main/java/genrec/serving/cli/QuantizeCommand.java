@@ -32,6 +32,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import genrec.serving.http.CatalogSnapshot;
 import genrec.serving.http.ModelFiles;
 import java.util.ArrayList;
 import java.util.List;
@@ -156,6 +157,10 @@ final class QuantizeCommand implements Callable<Integer> {
         printColdStartAgreement(PrefixAgreement.shares(qm.encode(text), codes));
       }
       System.out.println("wrote " + outDir + " (model/, sid.tsv, report.json, code-usage.png)");
+    }
+    if (out == null) { // the run folder's layout: the catalogue 'genrec serve' reads without --data
+      CatalogSnapshot.of(d).write(run.dir(d));
+      System.out.println("wrote " + CatalogSnapshot.file(run.dir(d)));
     }
     return 0;
   }
