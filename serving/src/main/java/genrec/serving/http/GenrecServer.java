@@ -501,6 +501,8 @@ public final class GenrecServer {
           added = model.addItems(items);
         } catch (ServingModel.ItemExists e) {
           throw new BadRequest(409, "items", e.getMessage());
+        } catch (ServingModel.NoRoom e) {
+          throw new BadRequest(422, "items", e.getMessage());
         }
         ObjectNode out = JSON.createObjectNode();
         ArrayNode arr = out.putArray("items");
@@ -648,8 +650,9 @@ public final class GenrecServer {
     ObjectNode json = parseJson(req, body, true, "{\"run\": \"DIR\"} (or {} for the current run)");
     JsonBody.onlyFields(json, RELOAD_FIELDS, "");
     JsonNode run = json.get("run");
+    boolean named = run != null && !run.isNull();
     Path dir;
-    if (run == null || run.isNull()) {
+    if (!named) {
       ServingModel cur = models.acquire();
       if (cur == null) {
         throw new BadRequest(400, "run", "no model loaded: name the run folder in 'run'");
@@ -683,7 +686,8 @@ public final class GenrecServer {
         boolean input = e instanceof IllegalArgumentException
             || e instanceof genrec.quantizer.io.DataFormatException;
         error(req, t0, "admin_reload", new BadRequest(input ? 400 : 500, "run",
-            "reload of " + JsonBody.shown(dir.toString()) + " failed, still serving the previous "
+            "reload of " + (named ? JsonBody.shown(dir.toString()) : "the current run (RUN)")
+                + " failed, still serving the previous "
                 + "model: " + (input ? withoutServerPaths(e.getMessage(), dir)
                     : "the server log has the details")));
         return;
@@ -692,8 +696,11 @@ public final class GenrecServer {
       metrics.reloaded();
       LOG.info("reloaded {} ({} items) in {} ms", dir, next.numItems(),
           (System.nanoTime() - start) / 1_000_000);
-      send(req, t0, "admin_reload", 200, JSON.createObjectNode().put("status", "reloaded")
-          .put("run", dir.toString()).put("items", next.numItems())
+      ObjectNode out = JSON.createObjectNode().put("status", "reloaded");
+      if (named) { // the folder as the admin named it; the current one is not repeated
+        out.put("run", dir.toString());
+      }
+      send(req, t0, "admin_reload", 200, out.put("items", next.numItems())
           .put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0));
     });
   }
@@ -740,8 +747,9 @@ public final class GenrecServer {
     String m = message;
     for (String p : new String[] {runDir.toAbsolutePath().normalize().toString(),
         runDir.toString()}) {
-      if (p.length() > 1) {
-        m = m.replace(p, "RUN");
+      if (!p.isEmpty() && !p.equals("/")) { // only where it stands as a path, not in words
+        m = java.util.regex.Pattern.compile("(?<![^\\s'\"(])" + java.util.regex.Pattern.quote(p)
+            + "(?=[/\\s'\":),;]|$)").matcher(m).replaceAll("RUN");
       }
     }
     return java.util.regex.Pattern.compile("(?<![\\w.])/(?:[^\\s/'\"():,;]+/)+([^\\s/'\"():,;]+)")

@@ -54,6 +54,10 @@ final class JsonBody {
    *     that is not an object
    */
   static ObjectNode object(byte[] body, boolean emptyIsObject, String contentType, String shape) {
+    if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB
+        && body[2] == (byte) 0xBF) { // a UTF-8 byte-order mark, which JSON text may start with
+      body = java.util.Arrays.copyOfRange(body, 3, body.length);
+    }
     if (isBlank(body)) {
       if (emptyIsObject) {
         return JSON.createObjectNode();
@@ -66,8 +70,11 @@ final class JsonBody {
     } catch (StreamConstraintsException e) {
       throw new BadRequest(400, null, beyondLimits(e));
     } catch (MismatchedInputException e) {
-      throw new BadRequest(400, null, "malformed JSON: more content after the JSON value"
-          + at(e.getLocation()) + " (send one JSON object)" + sentAs(contentType));
+      String m = String.valueOf(e.getOriginalMessage());
+      throw new BadRequest(400, null, "malformed JSON: " + (m.startsWith("Trailing token")
+          ? "more content after the JSON value" + at(e.getLocation()) + " (send one JSON object)"
+          : m.startsWith("No content") ? "no JSON value in the body" : describe(e)
+              + at(e.getLocation())) + sentAs(contentType));
     } catch (JsonProcessingException e) {
       throw new BadRequest(400, null, "malformed JSON: " + describe(e) + at(e.getLocation())
           + sentAs(contentType));
@@ -76,9 +83,13 @@ final class JsonBody {
       throw new BadRequest(400, null, "malformed JSON: the body is not JSON text in UTF-8"
           + sentAs(contentType));
     }
-    if (n == null || !n.isObject()) {
-      String got = n == null || n.isMissingNode() ? "nothing" : kind(n);
-      throw new BadRequest(400, null, "the body must be a JSON object " + shape + ", got " + got);
+    if (n == null || n.isMissingNode()) {
+      throw new BadRequest(400, null, "the body holds no JSON value; expected a JSON object "
+          + shape);
+    }
+    if (!n.isObject()) {
+      throw new BadRequest(400, null, "the body must be a JSON object " + shape + ", got "
+          + kind(n));
     }
     return (ObjectNode) n;
   }

@@ -615,17 +615,8 @@ class GenrecServerTest {
     assertTrue(c.getAsBoolean(), "condition not reached in 10 s");
   }
 
-  private static void copy(Path from, Path to) throws Exception {
-    try (var s = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
-    assertNotNull(to);
+  private static void copy(Path from, Path to) {
+    TinyRun.copy(from, to);
   }
+
 }

@@ -59,6 +59,12 @@ final class TestServer implements AutoCloseable {
 
   Resp send(HttpMethod m, String path, byte[] body, Map<String, String> headers)
       throws Exception {
+    return sendAsync(m, path, body, headers).get(60, TimeUnit.SECONDS);
+  }
+
+  /** Sends without waiting for the answer. */
+  java.util.concurrent.CompletableFuture<Resp> sendAsync(HttpMethod m, String path, byte[] body,
+      Map<String, String> headers) {
     return client.request(new RequestOptions().setMethod(m).setURI(path)).compose(req -> {
       headers.forEach(req::putHeader);
       io.vertx.core.Future<HttpClientResponse> f =
@@ -68,7 +74,7 @@ final class TestServer implements AutoCloseable {
         resp.headers().forEach(e -> h.put(e.getKey().toLowerCase(), e.getValue()));
         return new Resp(resp.statusCode(), h, b.toString(StandardCharsets.UTF_8));
       }));
-    }).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }).toCompletionStage().toCompletableFuture();
   }
 
   @Override

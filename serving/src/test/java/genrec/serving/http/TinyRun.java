@@ -56,9 +56,14 @@ record TinyRun(Path data, Path run, Dataset dataset) {
 
   /** Copies the run folder to {@code to} (a run a test may write to). */
   Path copyTo(Path to) {
-    try (var s = Files.walk(run)) {
+    return copy(run, to);
+  }
+
+  /** Copies the folder {@code from} to {@code to}, recursively. */
+  static Path copy(Path from, Path to) {
+    try (var s = Files.walk(from)) {
       for (Path p : (Iterable<Path>) s::iterator) {
-        Path t = to.resolve(run.relativize(p).toString());
+        Path t = to.resolve(from.relativize(p).toString());
         if (Files.isDirectory(p)) {
           Files.createDirectories(t);
         } else {
