@@ -332,6 +332,8 @@ class JsonRoutesFuzzTest {
     return b;
   }
 
+  private static final byte[] PUNCTUATION = "{}[]\",:\\ 0e-".getBytes(StandardCharsets.UTF_8);
+
   /** A few byte flips, insertions and deletions. */
   private static byte[] mutated(byte[] v, Random rnd) {
     List<Byte> b = new ArrayList<>();
@@ -346,7 +348,7 @@ class JsonRoutesFuzzTest {
             b.set(at, (byte) rnd.nextInt(256));
           }
         }
-        case 1 -> b.add(at, "{}[]\",:\\ 0e-".getBytes(StandardCharsets.UTF_8)[rnd.nextInt(13)]);
+        case 1 -> b.add(at, PUNCTUATION[rnd.nextInt(PUNCTUATION.length)]);
         default -> {
           if (!b.isEmpty()) {
             b.remove(at);
