@@ -156,11 +156,25 @@ public record QuantizerReport(
         "  collisions %.2f%%, unique 3-code prefix %.2f%%, largest group %d, %d prefixes%n",
         100 * collisionRate, 100 * uniquePrefixShare, largestGroup, distinctPrefixes));
     if (jaccard != null) {
-      sb.append(String.format(Locale.ROOT,
-          "  attribute Jaccard: same c1 %.3f (x%.2f), same c1c2 %.3f (x%.2f), random %.3f%n",
-          jaccard.sameC1Mean(), jaccard.c1Ratio(), jaccard.sameC1C2Mean(), jaccard.c1c2Ratio(),
-          jaccard.randomMean()));
+      sb.append("  attribute Jaccard: ");
+      if (Double.isNaN(jaccard.randomMean())) {
+        // no pair of items had an attribute between them (e.g. amazon-sports has none)
+        sb.append("no attributes\n");
+      } else {
+        sb.append("same c1 ").append(mean(jaccard.sameC1Mean(), jaccard.c1Ratio()))
+            .append(", same c1c2 ").append(mean(jaccard.sameC1C2Mean(), jaccard.c1c2Ratio()))
+            .append(String.format(Locale.ROOT, ", random %.3f%n", jaccard.randomMean()));
+      }
     }
     return sb.toString();
+  }
+
+  /** A mean Jaccard with its ratio to random, or why there is none. */
+  private static String mean(double mean, double ratio) {
+    if (Double.isNaN(mean)) {
+      return "n/a (no pairs with attributes)";
+    }
+    return Double.isNaN(ratio) ? String.format(Locale.ROOT, "%.3f", mean)
+        : String.format(Locale.ROOT, "%.3f (x%.2f)", mean, ratio);
   }
 }

@@ -2,6 +2,7 @@ package genrec.quantizer.sid;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,6 +72,34 @@ class StatsAndReportTest {
     assertEquals(1.0 / 3, r.sameC1Mean(), 1e-12); // {g, own_i} vs {g, own_j}
     assertTrue(r.randomMean() < 0.15, "random " + r.randomMean());
     assertTrue(r.c1Ratio() > 2, "ratio " + r.c1Ratio());
+  }
+
+  /** A catalogue without attributes (amazon-sports) prints "no attributes", never NaN. */
+  @Test
+  void summaryOfACatalogueWithoutAttributesSaysSo() {
+    List<Item> items = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    int[][] codes = new int[20][];
+    for (int i = 0; i < 20; i++) {
+      items.add(Item.of("i" + i, "t"));
+      ids.add("i" + i);
+      codes[i] = new int[] {i % 2, i % 3, i};
+    }
+    SemanticIdTable t = SemanticIdTable.build(ids, codes, 64, 4);
+    SemanticJaccard.Result none = SemanticJaccard.compute(new Catalog(items), t, 100, 1);
+    assertTrue(Double.isNaN(none.randomMean()));
+    QuantizerReport rep = new QuantizerReport("rqkmeans", 20, 64, List.of(1.0), List.of(2.0), 0.1,
+        0, 1, 1, 20, none, 1, "fp", QuantizerReport.ItemCf.NONE);
+    assertTrue(rep.summary().contains("  attribute Jaccard: no attributes\n"), rep.summary());
+    assertFalse(rep.summary().contains("NaN"), rep.summary());
+    // attributes, but no pair of the same c1 group shares any: the means that exist are printed
+    QuantizerReport partial = new QuantizerReport("rqkmeans", 20, 64, List.of(1.0),
+        List.of(2.0), 0.1, 0, 1, 1, 20,
+        new SemanticJaccard.Result(100, 0.2, Double.NaN, 0.1, Double.NaN, 0.5), 1, "fp",
+        QuantizerReport.ItemCf.NONE);
+    assertTrue(partial.summary().contains("attribute Jaccard: same c1 n/a (no pairs with "
+        + "attributes), same c1c2 0.100 (x0.50), random 0.200"), partial.summary());
+    assertFalse(partial.summary().contains("NaN"), partial.summary());
   }
 
   @Test

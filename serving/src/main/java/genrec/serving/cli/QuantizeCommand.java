@@ -33,6 +33,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import genrec.serving.http.CatalogSnapshot;
 import genrec.serving.http.ModelFiles;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,6 +196,10 @@ final class QuantizeCommand implements Callable<Integer> {
       }
       System.out.println("wrote " + outDir + " (model/, sid.tsv, report.json, code-usage.png"
           + (cold != null ? ", " + ColdItems.FILE : "") + ")");
+    }
+    if (out == null) { // the run folder's layout: the catalogue 'genrec serve' reads without --data
+      CatalogSnapshot.of(d).write(run.dir(d));
+      System.out.println("wrote " + CatalogSnapshot.file(run.dir(d)));
     }
     return 0;
   }

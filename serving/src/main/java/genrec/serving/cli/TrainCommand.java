@@ -13,6 +13,7 @@ import genrec.generator.train.TrainResult;
 import genrec.quantizer.io.DataFormatException;
 import genrec.quantizer.sid.SemanticIdTable;
 import genrec.quantizer.sid.SidArtifacts;
+import genrec.serving.http.CatalogSnapshot;
 import genrec.serving.http.ModelFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -252,12 +253,15 @@ final class TrainCommand implements Callable<Integer> {
         trainer.seed(), resume ? " (resumed)" : "",
         refit ? "refit: training on training + validation interactions; no validation checks, "
             + "model.bin is the last step; only the test split measures it\n" : "");
+    // what 'genrec serve --run RUN' reads without --data: the catalogue this run is trained on
+    CatalogSnapshot.of(d).write(runDir);
     TrainResult r = cp != null ? trainer.resume(td, cp, checkpoint) : trainer.train(td);
     try (GeneratorModel m = r.model()) {
       System.out.print(r.summary());
       System.out.println("wrote " + out + " (" + GeneratorTrainer.MODEL_FILE + ", "
           + GeneratorTrainer.MODEL_JSON + ", " + GeneratorTrainer.CHECKPOINT_FILE
-          + (refit ? "" : ", " + GeneratorTrainer.CURVE_FILE) + ")");
+          + (refit ? "" : ", " + GeneratorTrainer.CURVE_FILE) + ") and "
+          + CatalogSnapshot.file(runDir));
     }
     return 0;
   }

@@ -18,11 +18,10 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -41,21 +40,32 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code POST /v1/recommend}: generated items for a history ({@link RecommendRequest});
  *   <li>{@code GET /v1/items/{id}}: an item with its semantic ID;
- *   <li>{@code POST /v1/items}: add new items (cold start, live, persisted);
+ *   <li>{@code POST /v1/items}: add new items (cold start, live, persisted; an admin route);
  *   <li>{@code GET /health}, {@code GET /ready}, {@code GET /metrics} (Prometheus);
  *   <li>{@code POST /admin/reload}: swap to a (new) run folder atomically (a mixture keeps its
  *       other runs: the loader decides).
  * </ul>
  *
+ * <p>The admin routes ({@code POST /admin/reload} and {@code POST /v1/items}: they change what
+ * every caller gets and write the run folder) need {@code Authorization: Bearer TOKEN} with the
+ * configured {@link ServerConfig#adminToken()} (401 without it; 403 when the server has none).
+ *
  * <p>The event loop only parses, validates and writes JSON: beam search runs on the {@link
  * InferencePool}, item additions and reloads on a one-thread {@code genrec-admin} executor (so
- * they are serialised). Every error is JSON {@code {"error", "field"}} with a 4xx/5xx status; no
- * input crashes the server.
+ * they are serialised). Every body is read by {@link JsonBody} (one JSON object, bounded depth,
+ * no duplicate or unknown fields). Every error is JSON {@code {"error", "field"}} with a 4xx/5xx
+ * status whose message names the problem and never carries an exception's text; no input crashes
+ * the server.
  */
 public final class GenrecServer {
   private static final Logger LOG = LoggerFactory.getLogger(GenrecServer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> ITEM_FIELDS = Set.of("id", "title", "text", "categories");
+  private static final Set<String> ITEMS_FIELDS = Set.of("items");
+  private static final Set<String> RELOAD_FIELDS = Set.of("run");
+  private static final String ITEMS_SHAPE = "{\"items\": [{\"id\", \"title\", \"text\", "
+      + "\"categories\"}, ...]} or one such item";
+  private static final String INTERNAL = "internal error; the server log has the details";
 
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -178,7 +188,7 @@ public final class GenrecServer {
           body(req, t0, "recommend", b -> recommend(req, t0, b));
         }
       } else if (path.equals("/v1/items")) {
-        if (method(req, t0, "items_add", m, HttpMethod.POST)) {
+        if (method(req, t0, "items_add", m, HttpMethod.POST) && authorized(req, t0, "items_add")) {
           body(req, t0, "items_add", b -> addItems(req, t0, b));
         }
       } else if (path.startsWith("/v1/items/")) {
@@ -200,15 +210,19 @@ public final class GenrecServer {
               .end(metrics.render());
         }
       } else if (path.equals("/admin/reload")) {
-        if (method(req, t0, "admin_reload", m, HttpMethod.POST) && authorized(req, t0)) {
+        if (method(req, t0, "admin_reload", m, HttpMethod.POST)
+            && authorized(req, t0, "admin_reload")) {
           body(req, t0, "admin_reload", b -> reload(req, t0, b));
         }
       } else {
-        error(req, t0, "not_found", new BadRequest(404, null, "no route " + m + " " + path));
+        error(req, t0, "not_found", new BadRequest(404, null, "no route " + m + " "
+            + JsonBody.shown(path)));
       }
+    } catch (BadRequest e) {
+      error(req, t0, "error", e);
     } catch (RuntimeException e) {
       LOG.error("request {} {} failed", m, path, e);
-      error(req, t0, "error", new BadRequest(500, null, "internal error: " + e));
+      error(req, t0, "error", new BadRequest(500, null, INTERNAL));
     }
   }
 
@@ -223,18 +237,19 @@ public final class GenrecServer {
     return false;
   }
 
-  private boolean authorized(HttpServerRequest req, long t0) {
+  /** Admin routes: the configured token as a bearer token (constant-time comparison). */
+  private boolean authorized(HttpServerRequest req, long t0, String endpoint) {
     String token = config.adminToken();
     if (token == null) {
-      return true;
+      error(req, t0, endpoint, new BadRequest(403, null, req.path() + " is an admin route and "
+          + "this server has no admin token, so admin routes are closed"));
+      return false;
     }
-    String auth = req.getHeader("Authorization");
-    String expected = "Bearer " + token;
-    if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8),
-        expected.getBytes(StandardCharsets.UTF_8))) {
+    if (!AdminToken.matches(req.getHeader("Authorization"), token)) {
       req.response().putHeader("WWW-Authenticate", "Bearer");
-      error(req, t0, "admin_reload", new BadRequest(401, "Authorization",
-          "admin routes need the header 'Authorization: Bearer <admin token>'"));
+      error(req, t0, endpoint, new BadRequest(401, "Authorization", req.path() + " is an admin "
+          + "route: it needs the header 'Authorization: Bearer <admin token>' (genrec serve "
+          + "prints where the token is)"));
       return false;
     }
     return true;
@@ -244,6 +259,13 @@ public final class GenrecServer {
   private void body(HttpServerRequest req, long t0, String endpoint,
       java.util.function.Consumer<Buffer> then) {
     int max = config.maxBodyBytes();
+    String encoding = req.getHeader("Content-Encoding");
+    if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
+      req.response().putHeader("Connection", "close");
+      error(req, t0, endpoint, new BadRequest(415, "Content-Encoding", "Content-Encoding '"
+          + JsonBody.shown(encoding.strip()) + "' is not supported: send the JSON uncompressed"));
+      return;
+    }
     String cl = req.getHeader("Content-Length");
     if (cl != null) {
       long n;
@@ -283,36 +305,21 @@ public final class GenrecServer {
           error(req, t0, endpoint, e);
         } catch (RuntimeException e) {
           LOG.error("{} failed", endpoint, e);
-          error(req, t0, endpoint, new BadRequest(500, null, "internal error: " + e));
+          error(req, t0, endpoint, new BadRequest(500, null, INTERNAL));
         }
       }
     });
   }
 
-  private static JsonNode parseJson(Buffer body, boolean emptyIsObject) {
-    if (body.length() == 0) {
-      if (emptyIsObject) {
-        return JSON.createObjectNode();
-      }
-      throw new BadRequest(400, null, "the body is empty; expected a JSON object");
-    }
-    try {
-      return JSON.readTree(body.getBytes());
-    } catch (JsonProcessingException e) {
-      String msg = e.getOriginalMessage();
-      int cut = msg.indexOf(" (start marker");
-      msg = (cut > 0 ? msg.substring(0, cut) : msg).lines().findFirst().orElse(msg);
-      throw new BadRequest(400, null, "malformed JSON: " + msg + " (line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + ")");
-    } catch (java.io.IOException e) {
-      throw new BadRequest(400, null, "unreadable body: " + e.getMessage());
-    }
+  private static ObjectNode parseJson(HttpServerRequest req, Buffer body, boolean emptyIsObject,
+      String shape) {
+    return JsonBody.object(body.getBytes(), emptyIsObject, req.getHeader("Content-Type"), shape);
   }
 
   // ---- /v1/recommend ----
 
   private void recommend(HttpServerRequest req, long t0, Buffer body) {
-    JsonNode json = parseJson(body, false);
+    ObjectNode json = parseJson(req, body, false, RecommendRequest.SHAPE);
     ServingModel model = models.acquire();
     if (model == null) {
       req.response().putHeader("Retry-After", "5");
@@ -366,8 +373,9 @@ public final class GenrecServer {
         if (err != null) {
           Throwable cause = err instanceof CompletionException && err.getCause() != null
               ? err.getCause() : err;
+          LOG.error("beam search failed", cause);
           error(req, t0, "recommend", new BadRequest(500, null,
-              "beam search failed: " + cause));
+              "beam search failed; the server log has the details"));
           return;
         }
         metrics.stage("queue", res.queueNanos());
@@ -449,7 +457,14 @@ public final class GenrecServer {
   // ---- /v1/items ----
 
   private void getItem(HttpServerRequest req, long t0, String rawId) {
-    String id = URLDecoder.decode(rawId.replace("+", "%2B"), StandardCharsets.UTF_8);
+    String id;
+    try {
+      id = URLDecoder.decode(rawId.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      error(req, t0, "items_get", new BadRequest(400, "id", "the item id in the path has a "
+          + "malformed %-escape"));
+      return;
+    }
     ServingModel model = models.acquire();
     if (model == null) {
       error(req, t0, "items_get", new BadRequest(503, null, "no model loaded yet"));
@@ -458,7 +473,8 @@ public final class GenrecServer {
     try {
       int i = model.indexOf(id);
       if (i < 0) {
-        error(req, t0, "items_get", new BadRequest(404, "id", "unknown item id '" + id + "'"));
+        error(req, t0, "items_get", new BadRequest(404, "id", "unknown item id '"
+            + JsonBody.shown(id) + "'"));
         return;
       }
       ObjectNode it = itemJson(model, i, true);
@@ -470,7 +486,7 @@ public final class GenrecServer {
   }
 
   private void addItems(HttpServerRequest req, long t0, Buffer body) {
-    List<Item> items = parseItems(parseJson(body, false));
+    List<Item> items = parseItems(parseJson(req, body, false, ITEMS_SHAPE));
     // additions and reloads run one at a time, in arrival order, on the admin thread, and each
     // takes the model there: an addition queued behind a reload goes to the reloaded model, and
     // a reload queued behind an addition reads the files the addition wrote
@@ -485,6 +501,8 @@ public final class GenrecServer {
           added = model.addItems(items);
         } catch (ServingModel.ItemExists e) {
           throw new BadRequest(409, "items", e.getMessage());
+        } catch (ServingModel.NoRoom e) {
+          throw new BadRequest(422, "items", e.getMessage());
         }
         ObjectNode out = JSON.createObjectNode();
         ArrayNode arr = out.putArray("items");
@@ -511,18 +529,22 @@ public final class GenrecServer {
     });
   }
 
-  private List<Item> parseItems(JsonNode body) {
+  /**
+   * The items of a {@code POST /v1/items} body: {@code {"items": [...]}} (fields named {@code
+   * items[i].name}) or one item (fields named by their names).
+   */
+  private List<Item> parseItems(ObjectNode body) {
     JsonNode arr;
-    if (body != null && body.isObject() && body.has("items")) {
-      arr = body.get("items");
-      if (!arr.isArray()) {
-        throw new BadRequest(400, "items", "items must be an array of {id, title, text}");
-      }
-    } else if (body != null && body.isObject()) {
+    boolean single = !body.has("items");
+    if (single) {
       arr = JSON.createArrayNode().add(body);
     } else {
-      throw new BadRequest(400, null, "the body must be {\"items\": [{\"id\", \"title\", "
-          + "\"text\"}, ...]} or one such item");
+      JsonBody.onlyFields(body, ITEMS_FIELDS, "");
+      arr = body.get("items");
+      if (!arr.isArray()) {
+        throw new BadRequest(400, "items", "items must be an array of {id, title, text}, got "
+            + JsonBody.kind(arr));
+      }
     }
     if (arr.isEmpty()) {
       throw new BadRequest(400, "items", "items is empty");
@@ -537,46 +559,49 @@ public final class GenrecServer {
       JsonNode n = arr.get(i);
       String at = "items[" + i + "]";
       if (!n.isObject()) {
-        throw new BadRequest(400, at, at + " must be an object {id, title, text}");
+        throw new BadRequest(400, at, at + " must be an object {id, title, text}, got "
+            + JsonBody.kind(n));
       }
-      for (Iterator<String> f = n.fieldNames(); f.hasNext(); ) {
-        String name = f.next();
-        if (!ITEM_FIELDS.contains(name)) {
-          throw new BadRequest(400, at + "." + name, "unknown field '" + name
-              + "' (expected id, title, text, categories)");
-        }
-      }
+      String p = single ? "" : at + "."; // the prefix of its field names
+      JsonBody.onlyFields(n, ITEM_FIELDS, p);
       JsonNode id = n.get("id");
-      if (id == null || !(id.isTextual() || id.isIntegralNumber()) || id.asText().isBlank()) {
-        throw new BadRequest(400, at + ".id", at + ".id must be a non-empty string");
+      if (id == null || id.isNull()) {
+        throw new BadRequest(400, p + "id", p + "id is required: a non-empty string");
+      }
+      if (!(id.isTextual() || id.isIntegralNumber()) || id.asText().isBlank()) {
+        throw new BadRequest(400, p + "id", p + "id must be a non-empty string, got "
+            + (id.isTextual() ? "a blank string" : JsonBody.kind(id)));
       }
       String itemId = id.asText().strip();
       // the id is a field of the tab-separated sid.tsv: a tab, line break or other control
       // character would make the run's files unreadable
       if (Item.controlCharacterIn(itemId) != null) {
-        throw new BadRequest(400, at + ".id",
-            at + ".id must not contain tabs, line breaks or other control characters");
+        throw new BadRequest(400, p + "id",
+            p + "id must not contain tabs, line breaks or other control characters");
       }
       if (!ids.add(itemId)) {
-        throw new BadRequest(400, at + ".id", "item '" + itemId + "' appears twice in the request");
+        throw new BadRequest(400, p + "id", "item '" + JsonBody.shown(itemId)
+            + "' appears twice in the request");
       }
-      String title = text(n, "title", at);
-      String text = text(n, "text", at);
+      String title = text(n, "title", p);
+      String text = text(n, "text", p);
       if (title.isBlank() && text.isBlank()) {
-        throw new BadRequest(400, at + ".title",
-            at + " needs a title or a text: the semantic ID is computed from them");
+        throw new BadRequest(400, p + "title", (single ? "the item" : at)
+            + " needs a title or a text: the semantic ID is computed from them");
       }
       List<String> cats = new ArrayList<>();
       JsonNode c = n.get("categories");
       if (c != null && !c.isNull()) {
         if (!c.isArray()) {
-          throw new BadRequest(400, at + ".categories", "categories must be an array of strings");
+          throw new BadRequest(400, p + "categories", p + "categories must be an array of "
+              + "strings, got " + JsonBody.kind(c));
         }
-        for (JsonNode e : c) {
-          if (!e.isTextual()) {
-            throw new BadRequest(400, at + ".categories", "categories must be an array of strings");
+        for (int j = 0; j < c.size(); j++) {
+          if (!c.get(j).isTextual()) {
+            throw new BadRequest(400, p + "categories[" + j + "]", p + "categories[" + j
+                + "] must be a string, got " + JsonBody.kind(c.get(j)));
           }
-          cats.add(e.asText());
+          cats.add(c.get(j).asText());
         }
       }
       out.add(new Item(itemId, title, text, cats, List.of()));
@@ -584,13 +609,15 @@ public final class GenrecServer {
     return out;
   }
 
-  private static String text(JsonNode n, String field, String at) {
+  /** A string field of an item ({@code p}: the prefix of its name); absent or null is "". */
+  private static String text(JsonNode n, String field, String p) {
     JsonNode v = n.get(field);
     if (v == null || v.isNull()) {
       return "";
     }
     if (!v.isTextual()) {
-      throw new BadRequest(400, at + "." + field, at + "." + field + " must be a string");
+      throw new BadRequest(400, p + field, p + field + " must be a string, got "
+          + JsonBody.kind(v));
     }
     return v.asText();
   }
@@ -620,13 +647,12 @@ public final class GenrecServer {
   }
 
   private void reload(HttpServerRequest req, long t0, Buffer body) {
-    JsonNode json = parseJson(body, true);
-    if (!json.isObject()) {
-      throw new BadRequest(400, null, "the body must be a JSON object {\"run\": \"DIR\"}");
-    }
+    ObjectNode json = parseJson(req, body, true, "{\"run\": \"DIR\"} (or {} for the current run)");
+    JsonBody.onlyFields(json, RELOAD_FIELDS, "");
     JsonNode run = json.get("run");
+    boolean named = run != null && !run.isNull();
     Path dir;
-    if (run == null || run.isNull()) {
+    if (!named) {
       ServingModel cur = models.acquire();
       if (cur == null) {
         throw new BadRequest(400, "run", "no model loaded: name the run folder in 'run'");
@@ -634,9 +660,17 @@ public final class GenrecServer {
       dir = cur.runDir();
       cur.release();
     } else if (!run.isTextual() || run.asText().isBlank()) {
-      throw new BadRequest(400, "run", "run must be a folder path");
+      throw new BadRequest(400, "run", "run must be a folder path (a string), got "
+          + (run.isTextual() ? "a blank string" : JsonBody.kind(run)));
     } else {
-      dir = Path.of(run.asText());
+      try {
+        if (run.asText().chars().anyMatch(Character::isISOControl)) {
+          throw new InvalidPathException(run.asText(), "control character");
+        }
+        dir = Path.of(run.asText());
+      } catch (InvalidPathException e) {
+        throw new BadRequest(400, "run", "run is not a valid folder path");
+      }
     }
     long start = System.nanoTime();
     admin.executeBlocking(() -> {
@@ -646,19 +680,27 @@ public final class GenrecServer {
     }, false).onComplete(ar -> {
       if (ar.failed()) {
         Throwable e = ar.cause();
-        int status = e instanceof IllegalArgumentException
-            || e instanceof genrec.quantizer.io.DataFormatException ? 400 : 500;
         LOG.warn("reload of {} failed: {}", dir, e.toString());
-        error(req, t0, "admin_reload", new BadRequest(status, "run",
-            "reload of " + dir + " failed, still serving the previous model: " + e.getMessage()));
+        // our own messages (a missing or mismatched artifact) help the admin; anything else is
+        // the server's problem and stays in its log
+        boolean input = e instanceof IllegalArgumentException
+            || e instanceof genrec.quantizer.io.DataFormatException;
+        error(req, t0, "admin_reload", new BadRequest(input ? 400 : 500, "run",
+            "reload of " + (named ? JsonBody.shown(dir.toString()) : "the current run (RUN)")
+                + " failed, still serving the previous "
+                + "model: " + (input ? withoutServerPaths(e.getMessage(), dir)
+                    : "the server log has the details")));
         return;
       }
       ServingModel next = ar.result();
       metrics.reloaded();
       LOG.info("reloaded {} ({} items) in {} ms", dir, next.numItems(),
           (System.nanoTime() - start) / 1_000_000);
-      send(req, t0, "admin_reload", 200, JSON.createObjectNode().put("status", "reloaded")
-          .put("run", dir.toString()).put("items", next.numItems())
+      ObjectNode out = JSON.createObjectNode().put("status", "reloaded");
+      if (named) { // the folder as the admin named it; the current one is not repeated
+        out.put("run", dir.toString());
+      }
+      send(req, t0, "admin_reload", 200, out.put("items", next.numItems())
           .put("seconds", Math.round((System.nanoTime() - start) / 1e7) / 100.0));
     });
   }
@@ -691,6 +733,27 @@ public final class GenrecServer {
     metrics.request(endpoint, status, System.nanoTime() - t0);
     resp.setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(Buffer.buffer(bytes));
+  }
+
+  /**
+   * A loader's message with the folder the admin named as {@code RUN} and any other absolute
+   * path cut to {@code .../FILE}, so a response names what is missing but not the server's
+   * folders.
+   */
+  static String withoutServerPaths(String message, Path runDir) {
+    if (message == null) {
+      return "unknown reason";
+    }
+    String m = message;
+    for (String p : new String[] {runDir.toAbsolutePath().normalize().toString(),
+        runDir.toString()}) {
+      if (!p.isEmpty() && !p.equals("/")) { // only where it stands as a path, not in words
+        m = java.util.regex.Pattern.compile("(?<![^\\s'\"(])" + java.util.regex.Pattern.quote(p)
+            + "(?=[/\\s'\":),;]|$)").matcher(m).replaceAll("RUN");
+      }
+    }
+    return java.util.regex.Pattern.compile("(?<![\\w.])/(?:[^\\s/'\"():,;]+/)+([^\\s/'\"():,;]+)")
+        .matcher(m).replaceAll(".../$1");
   }
 
   private static String rootMessage(Throwable e) {

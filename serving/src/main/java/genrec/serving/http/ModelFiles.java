@@ -66,13 +66,18 @@ public final class ModelFiles {
    * @throws DataFormatException if a catalogue item has no semantic ID
    */
   public static int[][] itemCodes(Dataset d, Path runDir, String quantizeHint) {
+    return itemCodes(d.catalog(), runDir, quantizeHint);
+  }
+
+  /** As {@link #itemCodes(Dataset, Path, String)} for the items of {@code catalog}. */
+  public static int[][] itemCodes(Catalog catalog, Path runDir, String quantizeHint) {
     Path qdir = runDir.resolve(QUANTIZER_DIR);
     Path file = qdir.resolve(SidArtifacts.TABLE_FILE);
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(
           "no semantic IDs at " + file + ": run '" + quantizeHint + "' first");
     }
-    return itemCodes(d.catalog(), SidArtifacts.loadTable(qdir), file);
+    return itemCodes(catalog, SidArtifacts.loadTable(qdir), file);
   }
 
   /** The codes of every item of {@code c} in {@code table}; {@code file} names the table. */

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +27,9 @@ public record RecommendRequest(
   static final Set<String> FIELDS = Set.of("user_id", "history", "k", "beam", "exclude_history");
   static final int DEFAULT_K = 10;
   static final int DEFAULT_BEAM = 20;
+  /** The body's shape, for error messages. */
+  static final String SHAPE = "{\"history\": [item ids], \"k\"?, \"beam\"?, "
+      + "\"exclude_history\"?, \"user_id\"?}";
 
   /**
    * Validates {@code body}.
@@ -37,20 +39,15 @@ public record RecommendRequest(
    */
   public static RecommendRequest parse(JsonNode body, ServingModel model, ServerConfig config) {
     if (body == null || !body.isObject()) {
-      throw new BadRequest(400, null, "the body must be a JSON object");
+      throw new BadRequest(400, null, "the body must be a JSON object " + SHAPE);
     }
-    for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!FIELDS.contains(f)) {
-        throw new BadRequest(400, f, "unknown field '" + f + "' (expected one of "
-            + String.join(", ", FIELDS.stream().sorted().toList()) + ")");
-      }
-    }
+    JsonBody.onlyFields(body, FIELDS, "");
     String userId = null;
     JsonNode u = body.get("user_id");
     if (u != null && !u.isNull()) {
       if (!u.isTextual() && !u.isIntegralNumber()) {
-        throw new BadRequest(400, "user_id", "user_id must be a string or an integer");
+        throw new BadRequest(400, "user_id", "user_id must be a string or an integer, got "
+            + JsonBody.kind(u));
       }
       userId = u.asText();
     }
@@ -64,7 +61,8 @@ public record RecommendRequest(
     JsonNode ex = body.get("exclude_history");
     if (ex != null && !ex.isNull()) {
       if (!ex.isBoolean()) {
-        throw new BadRequest(400, "exclude_history", "exclude_history must be true or false");
+        throw new BadRequest(400, "exclude_history", "exclude_history must be true or false, got "
+            + JsonBody.kind(ex));
       }
       exclude = ex.booleanValue();
     }
@@ -74,7 +72,8 @@ public record RecommendRequest(
           + "first (an empty list gets popular items)");
     }
     if (!h.isArray()) {
-      throw new BadRequest(400, "history", "history must be an array of item ids");
+      throw new BadRequest(400, "history", "history must be an array of item ids, got "
+          + JsonBody.kind(h));
     }
     int[] items = new int[h.size()];
     Set<String> unknown = new LinkedHashSet<>();
@@ -82,8 +81,8 @@ public record RecommendRequest(
       JsonNode e = h.get(i);
       if (!e.isTextual() && !e.isIntegralNumber()) {
         throw new BadRequest(400, "history[" + i + "]",
-            "history[" + i + "] must be an item id (string or integer), got " + e.getNodeType()
-                .name().toLowerCase(java.util.Locale.ROOT));
+            "history[" + i + "] must be an item id (string or integer), got "
+                + JsonBody.kind(e));
       }
       String id = e.asText();
       items[i] = model.indexOf(id);
@@ -93,7 +92,8 @@ public record RecommendRequest(
     }
     if (!unknown.isEmpty()) {
       List<String> ids = new ArrayList<>(unknown);
-      String shown = String.join(", ", ids.subList(0, Math.min(10, ids.size())));
+      String shown = String.join(", ",
+          ids.subList(0, Math.min(10, ids.size())).stream().map(JsonBody::shown).toList());
       throw new BadRequest(400, "history", ids.size() + " unknown item id"
           + (ids.size() == 1 ? "" : "s") + ": " + shown + (ids.size() > 10 ? ", ..." : ""), ids);
     }
@@ -126,8 +126,12 @@ public record RecommendRequest(
     if (n == null || n.isNull()) {
       return Math.min(dflt, max);
     }
-    if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-      throw new BadRequest(400, name, name + " must be an integer");
+    if (!n.isIntegralNumber()) {
+      throw new BadRequest(400, name, name + " must be an integer, got " + JsonBody.kind(n));
+    }
+    if (!n.canConvertToInt()) {
+      throw new BadRequest(400, name, name + "=" + JsonBody.shown(n.asText())
+          + " is out of range [" + min + ", " + max + "]");
     }
     int v = n.intValue();
     if (v < min || v > max) {

@@ -14,7 +14,9 @@ package genrec.serving.http;
  * @param maxK largest k a request may ask for (default 100)
  * @param maxBeam largest beam width a request may ask for (default 100)
  * @param maxNewItems items one {@code POST /v1/items} may add (default 1000)
- * @param adminToken bearer token required by {@code /admin} routes; null = no token needed
+ * @param adminToken bearer token the admin routes ({@code POST /admin/reload}, {@code POST
+ *     /v1/items}) require; null = admin routes closed (403). {@code genrec serve} always sets one:
+ *     the configured one, or one it generates ({@link AdminToken})
  * @param shutdownGraceMillis how long a graceful shutdown waits for in-flight requests (default 30 s)
  */
 public record ServerConfig(
@@ -100,7 +102,7 @@ public record ServerConfig(
       return this;
     }
 
-    /** Null or blank: admin routes are open (bind to localhost then). */
+    /** Null or blank: no token, so the admin routes are closed (answered 403). */
     public Builder optAdminToken(String adminToken) {
       this.adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken.strip();
       return this;

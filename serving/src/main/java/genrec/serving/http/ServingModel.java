@@ -1,8 +1,6 @@
 package genrec.serving.http;
 
-import genrec.generator.baseline.MostPop;
 import genrec.generator.data.Dataset;
-import genrec.generator.data.UserSequence;
 import genrec.generator.decode.BeamResult;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.GeneratorMixture;
@@ -28,7 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,10 +86,10 @@ public final class ServingModel {
     }
   }
 
-  private ServingModel(Path runDir, Dataset d, List<Member> members, List<SemanticIdTable> tables,
-      List<Item> added, int historyWindow) {
+  private ServingModel(Path runDir, CatalogSnapshot d, List<Member> members,
+      List<SemanticIdTable> tables, List<Item> added, int historyWindow) {
     this.runDir = runDir;
-    this.datasetName = d.name();
+    this.datasetName = d.dataset();
     this.members = List.copyOf(members);
     this.trie = members.get(0).trie();
     this.tables = tables.toArray(new SemanticIdTable[0]);
@@ -106,7 +103,7 @@ public final class ServingModel {
     for (int i = 0; i < items.length; i++) {
       index.put(items[i].id(), i);
     }
-    this.popular = popularity(d);
+    this.popular = d.popularityOrder();
   }
 
   /**
@@ -130,6 +127,16 @@ public final class ServingModel {
    *     folder is named twice, or if the generators read different history windows
    */
   public static ServingModel load(Dataset d, Path runDir, List<Path> others, int historyWindow) {
+    return load(CatalogSnapshot.of(d), runDir, others, historyWindow);
+  }
+
+  /**
+   * As {@link #load(Dataset, Path, List, int)}, with the catalogue and popularity of a {@link
+   * CatalogSnapshot} instead of the dataset (what {@code genrec serve} without {@code --data}
+   * serves).
+   */
+  public static ServingModel load(CatalogSnapshot d, Path runDir, List<Path> others,
+      int historyWindow) {
     List<Path> dirs = new ArrayList<>();
     dirs.add(runDir);
     dirs.addAll(others);
@@ -142,7 +149,7 @@ public final class ServingModel {
     List<SemanticIdTable> tables = new ArrayList<>();
     try {
       for (Path dir : dirs) {
-        int[][] codes = ModelFiles.itemCodes(d, dir, "genrec quantize --run " + dir);
+        int[][] codes = ModelFiles.itemCodes(d.catalog(), dir, "genrec quantize --run " + dir);
         GeneratorModel g = ModelFiles.loadGenerator(dir, codes);
         try {
           Member m = new Member(dir, g, PrefixTrie.of(codes, g.config().codebookSize()));
@@ -194,16 +201,6 @@ public final class ServingModel {
       members.forEach(m -> m.generator().close());
       throw e;
     }
-  }
-
-  /** Item indices by descending interaction count (ties by index): the empty-history fallback. */
-  private static int[] popularity(Dataset d) {
-    MostPop pop = MostPop.fit(d.users().stream().map(UserSequence::items).toList(),
-        d.catalog().size(), false);
-    return IntStream.range(0, d.catalog().size()).boxed()
-        .sorted((a, b) -> pop.count(a) != pop.count(b) ? Float.compare(pop.count(b), pop.count(a))
-            : a - b)
-        .mapToInt(Integer::intValue).toArray();
   }
 
   public Path runDir() {
@@ -293,8 +290,9 @@ public final class ServingModel {
    * @return the indices of the new items, in input order
    * @throws ItemExists if an id is served already
    * @throws IllegalArgumentException if an id repeats
-   * @throws IllegalStateException if a code does not fit a generator, or a member's trie
-   *     disagrees with its table (nothing is written then)
+   * @throws NoRoom if an item's semantic ID does not fit a generator (its 3-code group is full)
+   * @throws IllegalStateException if a member's trie disagrees with its table (nothing is
+   *     written then)
    */
   public int[] addItems(List<Item> newItems) {
     synchronized (addLock) {
@@ -315,15 +313,33 @@ public final class ServingModel {
       SemanticIdTable[] grown = new SemanticIdTable[members.size()];
       int[][][] codes = new int[members.size()][newItems.size()][]; // (member, item, 4)
       for (int m = 0; m < members.size(); m++) {
-        grown[m] = withItems(m, emb);
+        try {
+          grown[m] = withItems(m, emb);
+        } catch (IllegalArgumentException e) {
+          if (e.getMessage() == null || !e.getMessage().contains("dedup codes are all taken")) {
+            throw e;
+          }
+          throw new NoRoom("no semantic ID is free for the new items"
+              + (members.size() > 1 ? " in the table of mixture member " + (m + 1) : "") + ": "
+              + e.getMessage());
+        }
         int codebook = members.get(m).trie().codebookSize();
         for (int i = 0; i < newItems.size(); i++) {
           codes[m][i] = grown[m].codes(newItems.get(i).id());
-          for (int c : codes[m][i]) {
-            if (c >= codebook) {
-              throw new IllegalStateException("item '" + newItems.get(i).id() + "' got code "
-                  + c + " in " + members.get(m).quantizerDir() + ", beyond the generator's "
-                  + codebook + " codes per level");
+          int[] c = codes[m][i];
+          for (int l = 0; l < c.length; l++) {
+            if (c[l] >= codebook) {
+              LOG.warn("item '{}' got code {} in {}, beyond the generator's {} codes per level",
+                  newItems.get(i).id(), c[l], members.get(m).quantizerDir(), codebook);
+              throw new NoRoom("item '" + newItems.get(i).id() + "' cannot be served: "
+                  + (l == c.length - 1 ? "its first codes " + Arrays.toString(
+                      Arrays.copyOf(c, c.length - 1)) + " are taken by " + c[l] + " items "
+                      + "already, and the generator tells at most " + codebook + " apart"
+                      : "its code " + c[l] + " is beyond the generator's " + codebook
+                          + " codes per level")
+                  + (members.size() > 1 ? " (mixture member " + (m + 1) + ")" : "")
+                  + "; give it a more distinctive title or text, or retrain with a larger "
+                  + "codebook (nothing was added)");
             }
           }
           // checked before anything is written: a trie that refused the item half-way through
@@ -426,6 +442,16 @@ public final class ServingModel {
           }
         }
       }
+    }
+  }
+
+  /**
+   * A new item cannot get a semantic ID the generator can decode: its 3-code group is full
+   * (HTTP 422; nothing is written). The message names the item, not the server's folders.
+   */
+  public static final class NoRoom extends IllegalStateException {
+    NoRoom(String message) {
+      super(message);
     }
   }
 

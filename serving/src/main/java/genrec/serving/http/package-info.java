@@ -5,6 +5,8 @@
  * the old one; {@link genrec.serving.http.InferencePool} runs beam search on named worker threads
  * behind a bounded queue, micro-batching requests that wait together; {@link
  * genrec.serving.http.GenrecServer} is the Vert.x front (routing, validation, limits, metrics),
- * which never blocks its event loop.
+ * which never blocks its event loop; {@link genrec.serving.http.JsonBody} reads every request
+ * body the same way; {@link genrec.serving.http.AdminToken} guards the admin routes; {@link
+ * genrec.serving.http.CatalogSnapshot} keeps in the run folder what serving needs of the dataset.
  */
 package genrec.serving.http;

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import genrec.generator.data.Dataset;
-import genrec.generator.data.Datasets;
 import genrec.serving.cli.GenrecCli;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,8 +41,10 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(VertxExtension.class)
 class GenrecServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The admin token of the servers these tests start, and the header that carries it. */
+  static final String TOKEN = "test-admin-token";
+  static final Map<String, String> ADMIN = Map.of("Authorization", "Bearer " + TOKEN);
 
-  @TempDir static Path dir;
   static Path data;
   static Path run;
   static Dataset dataset;
@@ -56,18 +55,10 @@ class GenrecServerTest {
 
   @BeforeAll
   static void trainTinyRun() {
-    Engine.getEngine("PyTorch");
-    JniUtils.setNumThreads(1);
-    data = dir.resolve("data");
-    run = dir.resolve("run");
-    String d = data.toString();
-    String r = run.toString();
-    assertEquals(0, GenrecCli.execute("data", "generate", "--out", d, "--preset", "tiny"));
-    assertEquals(0, GenrecCli.execute("quantize", "--data", d, "--preset", "tiny", "--run", r,
-        "--method", "rqkmeans"));
-    assertEquals(0, GenrecCli.execute("train", "--data", d, "--preset", "tiny", "--run", r,
-        "--steps", "20", "--layout", "sequence", "--threads", "1"));
-    dataset = Datasets.load(data, false);
+    TinyRun tiny = TinyRun.get();
+    data = tiny.data();
+    run = tiny.run();
+    dataset = tiny.dataset();
   }
 
   private void start(Consumer<ServerConfig.Builder> settings) {
@@ -82,7 +73,7 @@ class GenrecServerTest {
       java.util.function.Function<Path, ServingModel> loader) {
     vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(50)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
-    ServerConfig.Builder b = ServerConfig.builder().optPort(0).optWorkers(1);
+    ServerConfig.Builder b = ServerConfig.builder().optPort(0).optWorkers(1).optAdminToken(TOKEN);
     settings.accept(b);
     ModelHolder holder = new ModelHolder();
     holder.swap(ServingModel.load(dataset, runDir, 20));
@@ -293,25 +284,27 @@ class GenrecServerTest {
     start(b -> b.optMaxK(1000).optMaxBeam(1000), own);
     Resp add = send(HttpMethod.POST, "/v1/items", "{\"items\": [{\"id\": \"cold-1\", \"title\": "
         + "\"Argan Oil Repair Hair Mask\", \"text\": \"Deep conditioning mask with argan oil\", "
-        + "\"categories\": [\"Hair Care\"]}]}");
+        + "\"categories\": [\"Hair Care\"]}]}", ADMIN);
     assertEquals(201, add.status(), add.body());
     JsonNode sid = add.json().get("items").get(0).get("sid");
     assertEquals(4, sid.size());
     assertEquals(dataset.catalog().size() + 1, add.json().get("total_items").asInt());
 
-    Resp again = send(HttpMethod.POST, "/v1/items", "{\"id\": \"cold-1\", \"title\": \"x\"}");
+    Resp again = send(HttpMethod.POST, "/v1/items", "{\"id\": \"cold-1\", \"title\": \"x\"}", ADMIN);
     assertEquals(409, again.status(), again.body());
-    Resp bad = send(HttpMethod.POST, "/v1/items", "{\"items\": [{\"id\": \"\", \"title\": \"x\"}]}");
+    Resp bad = send(HttpMethod.POST, "/v1/items", "{\"items\": [{\"id\": \"\", \"title\": \"x\"}]}",
+        ADMIN);
     assertEquals(400, bad.status());
     assertEquals("items[0].id", bad.json().get("field").asText());
     // a tab or line break in an id would break the tab-separated sid.tsv: refused, nothing written
     String tableBefore = Files.readString(own.resolve("quantizer/sid.tsv"));
-    Resp tab = send(HttpMethod.POST, "/v1/items", "{\"items\": [{\"id\": \"a\\tb\", \"title\": \"x\"}]}");
+    Resp tab = send(HttpMethod.POST, "/v1/items", "{\"items\": [{\"id\": \"a\\tb\", \"title\": \"x\"}]}",
+        ADMIN);
     assertEquals(400, tab.status(), tab.body());
     assertEquals("items[0].id", tab.json().get("field").asText());
     assertTrue(tab.body().contains("control characters"), tab.body());
     Resp twice = send(HttpMethod.POST, "/v1/items", "{\"items\": [{\"id\": \"d\", \"title\": \"x\"}, "
-        + "{\"id\": \"d\", \"title\": \"y\"}]}");
+        + "{\"id\": \"d\", \"title\": \"y\"}]}", ADMIN);
     assertEquals(400, twice.status(), twice.body());
     assertEquals("items[1].id", twice.json().get("field").asText());
     assertEquals(tableBefore, Files.readString(own.resolve("quantizer/sid.tsv")));
@@ -514,7 +507,7 @@ class GenrecServerTest {
     ModelHolder holder = new ModelHolder();
     holder.swap(ServingModel.load(dataset, first, List.of(second), 20));
     server = GenrecServer.start(vertx, ServerConfig.builder().optPort(0).optWorkers(1)
-        .optMaxK(1000).optMaxBeam(1000).build(),
+        .optMaxK(1000).optMaxBeam(1000).optAdminToken(TOKEN).build(),
         holder, p -> ServingModel.load(dataset, p, List.of(second), 20));
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultPort(server.port())
         .setDefaultHost("127.0.0.1"));
@@ -526,7 +519,7 @@ class GenrecServerTest {
     assertEquals(200, rec.status(), rec.body());
     assertEquals(3, rec.json().get("items").size(), rec.body());
     Resp add = send(HttpMethod.POST, "/v1/items", "{\"items\": [{\"id\": \"cold-2\", "
-        + "\"title\": \"Mint Foot Cream\"}]}");
+        + "\"title\": \"Mint Foot Cream\"}]}", ADMIN);
     assertEquals(201, add.status(), add.body());
     assertNotNull(sidLine(first, "cold-2"));
     assertNotNull(sidLine(second, "cold-2"));
@@ -535,7 +528,7 @@ class GenrecServerTest {
         + total + ", \"beam\": " + total + ", \"exclude_history\": false}");
     assertEquals(200, live.status(), live.body());
     assertTrue(live.body().contains("\"cold-2\""), live.body());
-    assertEquals(200, send(HttpMethod.POST, "/admin/reload", "{}").status());
+    assertEquals(200, send(HttpMethod.POST, "/admin/reload", "{}", ADMIN).status());
     Resp kept = send(HttpMethod.GET, "/v1/items/cold-2", null);
     assertEquals(200, kept.status(), kept.body());
     assertEquals(add.json().get("items").get(0).get("sid"), kept.json().get("sid"));
@@ -592,11 +585,11 @@ class GenrecServerTest {
       }
       return ServingModel.load(dataset, p, 20);
     });
-    Future<Resp> reload = sendAsync(HttpMethod.POST, "/admin/reload", "{}", Map.of());
+    Future<Resp> reload = sendAsync(HttpMethod.POST, "/admin/reload", "{}", ADMIN);
     assertTrue(loading.await(30, TimeUnit.SECONDS));
     // posted while the reload reads the run folder (which does not have the item yet)
     Future<Resp> add = sendAsync(HttpMethod.POST, "/v1/items",
-        "{\"id\": \"cold-r\", \"title\": \"Rose Water Toner\"}", Map.of());
+        "{\"id\": \"cold-r\", \"title\": \"Rose Water Toner\"}", ADMIN);
     Thread.sleep(300); // let the addition reach the server and queue behind the reload
     proceed.countDown();
     assertEquals(200, reload.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS)
@@ -609,7 +602,7 @@ class GenrecServerTest {
     assertEquals(added.json().get("items").get(0).get("sid"), item.json().get("sid"));
     // and a later addition keeps it in the table
     assertEquals(201, send(HttpMethod.POST, "/v1/items",
-        "{\"id\": \"cold-s\", \"title\": \"Shea Butter\"}").status());
+        "{\"id\": \"cold-s\", \"title\": \"Shea Butter\"}", ADMIN).status());
     assertNotNull(sidLine(own, "cold-r"));
     assertNotNull(sidLine(own, "cold-s"));
   }
@@ -622,17 +615,8 @@ class GenrecServerTest {
     assertTrue(c.getAsBoolean(), "condition not reached in 10 s");
   }
 
-  private static void copy(Path from, Path to) throws Exception {
-    try (var s = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) s::iterator) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          Files.copy(p, t);
-        }
-      }
-    }
-    assertNotNull(to);
+  private static void copy(Path from, Path to) {
+    TinyRun.copy(from, to);
   }
+
 }
