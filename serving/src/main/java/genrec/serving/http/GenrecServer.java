@@ -686,7 +686,8 @@ public final class GenrecServer {
         boolean input = e instanceof IllegalArgumentException
             || e instanceof genrec.quantizer.io.DataFormatException;
         error(req, t0, "admin_reload", new BadRequest(input ? 400 : 500, "run",
-            "reload of " + (named ? JsonBody.shown(dir.toString()) : "the current run (RUN)")
+            // the folder is not echoed, even as the admin named it: it is a server path
+            "reload of " + (named ? "the requested run (RUN)" : "the current run (RUN)")
                 + " failed, still serving the previous "
                 + "model: " + (input ? withoutServerPaths(e.getMessage(), dir)
                     : "the server log has the details")));
