@@ -1,0 +1,93 @@
+package genrec.cascade.rerank;
+
+import java.util.function.Function;
+
+/**
+ * Cosine similarity of item text vectors (e.g. MiniLM's 384-d sentence embeddings), which must be
+ * unit vectors, so the cosine is the dot product. Vectors are stored dimension-major ({@code
+ * (D, N)}), so one row is D passes of {@code acc[i] += v[d][j] * v[d][i]} over the N candidates,
+ * a loop the JIT vectorizes. The diagonal is exactly 1.
+ */
+public final class TextVectorSimilarity implements Similarity {
+  /** How far a vector's norm may be from 1. */
+  public static final double NORM_TOLERANCE = 1e-3;
+
+  private final int n;
+  private final int dim;
+  private final float[] byDim; // (D, N)
+  private final float[] acc; // (N) scratch
+
+  private TextVectorSimilarity(int n, int dim, float[] byDim) {
+    this.n = n;
+    this.dim = dim;
+    this.byDim = byDim;
+    this.acc = new float[n];
+  }
+
+  /**
+   * The similarity of these vectors, one per candidate.
+   *
+   * @throws IllegalArgumentException if the dimensions differ or a vector is not a unit vector
+   */
+  public static TextVectorSimilarity of(float[][] unitVectors) {
+    int n = unitVectors.length;
+    int dim = n == 0 ? 0 : unitVectors[0].length;
+    float[] t = new float[n * dim];
+    for (int i = 0; i < n; i++) {
+      float[] v = unitVectors[i];
+      if (v.length != dim) {
+        throw new IllegalArgumentException("vector " + i + " has dimension " + v.length + ", vector 0 has " + dim);
+      }
+      double norm = 0;
+      for (int d = 0; d < dim; d++) {
+        norm += (double) v[d] * v[d];
+        t[d * n + i] = v[d];
+      }
+      norm = Math.sqrt(norm);
+      if (!(Math.abs(norm - 1) <= NORM_TOLERANCE)) {
+        throw new IllegalArgumentException("vector " + i + " has norm " + norm + ", not a unit vector");
+      }
+    }
+    return new TextVectorSimilarity(n, dim, t);
+  }
+
+  /** A source that looks up each item's unit vector (null: unknown item). */
+  public static SimilaritySource source(Function<String, float[]> vectors) {
+    return ids -> {
+      float[][] v = new float[ids.size()][];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = vectors.apply(ids.get(i));
+        if (v[i] == null) {
+          throw new IllegalArgumentException("no text vector for item '" + ids.get(i) + "'");
+        }
+      }
+      return of(v);
+    };
+  }
+
+  /** The vectors' dimension. */
+  public int dimension() {
+    return dim;
+  }
+
+  @Override
+  public int size() {
+    return n;
+  }
+
+  @Override
+  public void row(int j, double[] out) {
+    java.util.Arrays.fill(acc, 0f);
+    for (int d = 0; d < dim; d++) {
+      float vj = byDim[d * n + j];
+      int base = d * n;
+      for (int i = 0; i < n; i++) {
+        acc[i] += vj * byDim[base + i];
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      out[i] = acc[i];
+    }
+    out[j] = 1.0;
+  }
+}
