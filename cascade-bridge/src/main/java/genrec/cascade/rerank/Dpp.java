@@ -79,7 +79,7 @@ public final class Dpp implements Reranker {
     private final double[] q; // (N) quality
     private final double[] d2; // (N) det L_{Y+i} / det L_Y
     private final double[] row; // (N) similarity row scratch
-    private final double[] c; // (K, N): row r = factor column r for every candidate
+    private final double[][] c; // (K, N): row r = factor column r for every candidate
     private final double[] v; // (K, K): the window items' own factor (windowed only)
     private final int n;
     private final int k;
@@ -100,14 +100,16 @@ public final class Dpp implements Reranker {
         d2[i] = q[i] * q[i]; // L_ii, S_ii = 1
       }
       this.row = new double[n];
-      this.c = new double[k * n];
+      this.c = new double[k][n]; // separate rows: same-index loops over two arrays vectorize
       this.v = w == 0 ? null : new double[k * k];
     }
 
     @Override
-    public double gain(int i) {
-      // below epsilon: after every candidate above it, by quality
-      return d2[i] >= epsilon ? d2[i] : -1.0 / (1.0 + q[i]);
+    public void gains(Slate slate, double[] out) {
+      for (int i = 0; i < n; i++) {
+        // below epsilon: after every candidate above it, by quality
+        out[i] = d2[i] >= epsilon ? d2[i] : -1.0 / (1.0 + q[i]);
+      }
     }
 
     @Override
@@ -120,28 +122,27 @@ public final class Dpp implements Reranker {
       double dj = Math.sqrt(d2[j]);
       if (v != null) {
         for (int r = lo; r < hi; r++) {
-          v[hi * k + r] = c[r * n + j];
+          v[hi * k + r] = c[r][j];
         }
         v[hi * k + hi] = dj;
       }
       sim.row(j, row); // (N)
-      int out = hi * n;
+      double[] e = c[hi]; // (N)
       double qj = q[j];
       for (int i = 0; i < n; i++) {
-        c[out + i] = qj * q[i] * row[i]; // L_ji
+        e[i] = qj * q[i] * row[i]; // L_ji
       }
       for (int r = lo; r < hi; r++) {
-        double cj = c[r * n + j];
-        int base = r * n;
+        double[] cr = c[r]; // (N)
+        double cj = cr[j];
         for (int i = 0; i < n; i++) {
-          c[out + i] -= cj * c[base + i]; // L_ji - <c_j, c_i>
+          e[i] -= cj * cr[i]; // L_ji - <c_j, c_i>
         }
       }
       double inv = 1.0 / dj;
       for (int i = 0; i < n; i++) {
-        double e = c[out + i] * inv;
-        c[out + i] = e;
-        d2[i] -= e * e;
+        e[i] *= inv;
+        d2[i] -= e[i] * e[i];
       }
       hi++;
       if (w > 0 && hi - lo > w) {
@@ -151,7 +152,7 @@ public final class Dpp implements Reranker {
 
     /** Removes factor column lo (the oldest window item): rank-one update by Givens rotations. */
     private void dropOldest() {
-      int old = lo * n;
+      double[] old = c[lo]; // (N)
       for (int ind = lo + 1; ind < hi; ind++) {
         double a = v[ind * k + ind];
         double b = v[ind * k + lo];
@@ -164,15 +165,15 @@ public final class Dpp implements Reranker {
           v[r * k + lo] = cos * v[r * k + lo] - sin * vi;
           v[r * k + ind] = vi;
         }
-        int base = ind * n;
+        double[] cur = c[ind]; // (N)
         for (int i = 0; i < n; i++) {
-          double ci = (c[base + i] + sin * c[old + i]) / cos;
-          c[old + i] = cos * c[old + i] - sin * ci;
-          c[base + i] = ci;
+          double ci = (cur[i] + sin * old[i]) / cos;
+          old[i] = cos * old[i] - sin * ci;
+          cur[i] = ci;
         }
       }
       for (int i = 0; i < n; i++) {
-        d2[i] += c[old + i] * c[old + i];
+        d2[i] += old[i] * old[i];
       }
       lo++;
     }

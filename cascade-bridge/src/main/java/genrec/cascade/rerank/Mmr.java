@@ -49,27 +49,31 @@ public final class Mmr implements Reranker {
     return SlateFiller.fill(candidates, k, rules, new SlateFiller.Objective() {
       final double[] maxSim = new double[n];
       final double[] row = new double[n];
-      final double[] ring = w == 0 ? null : new double[w * n]; // (w, N) rows of the last w picks
+      final double[][] ring = w == 0 ? null : new double[w][n]; // (w, N) rows of the last w picks
       int picks;
 
       @Override
-      public void prepare(Slate slate) {
-        if (w == 0 || picks == 0) {
+      public void gains(Slate slate, double[] out) {
+        if (picks == 0) {
+          for (int i = 0; i < n; i++) {
+            out[i] = theta * rel[i];
+          }
           return;
         }
-        int rows = Math.min(picks, w);
-        System.arraycopy(ring, 0, maxSim, 0, n);
-        for (int r = 1; r < rows; r++) {
-          int base = r * n;
-          for (int i = 0; i < n; i++) {
-            maxSim[i] = Math.max(maxSim[i], ring[base + i]);
+        if (w > 0) {
+          int rows = Math.min(picks, w);
+          System.arraycopy(ring[0], 0, maxSim, 0, n);
+          for (int r = 1; r < rows; r++) {
+            double[] sr = ring[r]; // (N)
+            for (int i = 0; i < n; i++) {
+              maxSim[i] = Math.max(maxSim[i], sr[i]);
+            }
           }
         }
-      }
-
-      @Override
-      public double gain(int i) {
-        return theta * rel[i] - (1 - theta) * (picks == 0 ? 0 : maxSim[i]);
+        double lambda = 1 - theta;
+        for (int i = 0; i < n; i++) {
+          out[i] = theta * rel[i] - lambda * maxSim[i];
+        }
       }
 
       @Override
@@ -84,8 +88,7 @@ public final class Mmr implements Reranker {
             }
           }
         } else {
-          sim.row(j, row);
-          System.arraycopy(row, 0, ring, (picks % w) * n, n);
+          sim.row(j, ring[picks % w]);
         }
         picks++;
       }

@@ -14,10 +14,11 @@ public final class ScoreOrder implements Reranker {
 
   @Override
   public RerankResult rerank(Candidates candidates, int k, List<Rule> rules) {
+    double[] scores = candidates.scores();
     return SlateFiller.fill(candidates, k, rules, new SlateFiller.Objective() {
       @Override
-      public double gain(int i) {
-        return candidates.score(i);
+      public void gains(Slate slate, double[] out) {
+        System.arraycopy(scores, 0, out, 0, scores.length);
       }
 
       @Override

@@ -13,11 +13,12 @@ final class SlateFiller {
 
   /** A re-ranker's per-call state: gains for the next slot, updated after each pick. */
   interface Objective {
-    /** Called once before the gains of slot {@code slot} are read. */
-    default void prepare(Slate slate) {}
-
-    /** The gain of placing candidate {@code i} (not yet placed) in the next slot. */
-    double gain(int i);
+    /**
+     * Fills {@code out[i]} with the gain of placing candidate i in the next slot, for every i
+     * (values of placed candidates are ignored). One call per slot: the slot loop then reads a
+     * plain array.
+     */
+    void gains(Slate slate, double[] out);
 
     /** Candidate {@code j} took slot {@code slate.size() - 1}; update the state. */
     void picked(int j, Slate slate, List<String> notes);
@@ -36,14 +37,15 @@ final class SlateFiller {
       }
     }
     Slate slate = new Slate(candidates, target);
+    double[] gains = new double[n];
     for (int slot = 0; slot < target; slot++) {
-      objective.prepare(slate);
+      objective.gains(slate, gains);
       int inForce = rs.size();
-      int best = best(slate, rs, inForce, objective);
+      int best = best(slate, rs, inForce, gains);
       while (best < 0) {
         inForce--;
         notes.add("slot " + slot + ": no candidate met every rule; relaxed " + rs.get(inForce).describe());
-        best = best(slate, rs, inForce, objective);
+        best = best(slate, rs, inForce, gains);
       }
       slate.add(best);
       objective.picked(best, slate, notes);
@@ -56,15 +58,15 @@ final class SlateFiller {
     return new RerankResult(order, ids, notes);
   }
 
-  private static int best(Slate slate, List<Rule> rules, int inForce, Objective objective) {
-    int n = slate.candidates().size();
+  private static int best(Slate slate, List<Rule> rules, int inForce, double[] gains) {
+    int n = gains.length;
     int best = -1;
     double bestGain = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
-      if (slate.contains(i) || !allowed(slate, rules, inForce, i)) {
+      if (slate.contains(i) || (inForce > 0 && !allowed(slate, rules, inForce, i))) {
         continue;
       }
-      double g = objective.gain(i);
+      double g = gains[i];
       if (best < 0 || g > bestGain) {
         best = i;
         bestGain = g;
