@@ -71,28 +71,33 @@ public final class BloomFilter {
 
   /** Adds {@code s}. */
   public void put(String s) {
-    long h = hash(s);
-    long h1 = h;
-    long h2 = mix(h ^ 0x9E3779B97F4A7C15L) | 1L;
-    for (int i = 0; i < k; i++) {
-      long idx = Long.remainderUnsigned(h1 + i * h2, m);
-      bits[(int) (idx >>> 6)] |= 1L << idx;
-    }
+    probe(s, true);
     inserted++;
   }
 
   /** False only if {@code s} was never put. */
   public boolean mightContain(String s) {
-    long h = hash(s);
-    long h1 = h;
-    long h2 = mix(h ^ 0x9E3779B97F4A7C15L) | 1L;
+    return probe(s, false);
+  }
+
+  /** Sets ({@code set}) or tests the k bits of {@code s}; true when all were set before. */
+  private boolean probe(String s, boolean set) {
+    long h1 = hash(s);
+    long h2 = mix(h1 ^ 0x9E3779B97F4A7C15L) | 1L;
+    boolean all = true;
     for (int i = 0; i < k; i++) {
       long idx = Long.remainderUnsigned(h1 + i * h2, m);
-      if ((bits[(int) (idx >>> 6)] & (1L << idx)) == 0) {
-        return false;
+      long bit = 1L << idx;
+      int word = (int) (idx >>> 6);
+      if ((bits[word] & bit) == 0) {
+        if (!set) {
+          return false;
+        }
+        all = false;
+        bits[word] |= bit;
       }
     }
-    return true;
+    return all;
   }
 
   static long hash(String s) {

@@ -1,6 +1,5 @@
 package genrec.cascade.rerank;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,15 +25,5 @@ public record RerankResult(int[] order, List<String> ids, List<String> notes) {
   /** The slate's length. */
   public int size() {
     return order.length;
-  }
-
-  /** This result with {@code more} notes appended. */
-  public RerankResult withNotes(List<String> more) {
-    if (more.isEmpty()) {
-      return this;
-    }
-    List<String> all = new ArrayList<>(notes);
-    all.addAll(more);
-    return new RerankResult(order, ids, all);
   }
 }
