@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 
 /** {@code genrec bench ...}: benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-    subcommands = {BenchCommand.Beam.class, HttpBenchCommand.class})
+    subcommands = {BenchCommand.Beam.class, HttpBenchCommand.class, RerankCommand.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
