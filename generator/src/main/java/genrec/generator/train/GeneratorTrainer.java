@@ -63,6 +63,9 @@ public final class GeneratorTrainer {
   public static final String CHECKPOINT_FILE = "checkpoint.bin";
   public static final String CURVE_FILE = "learning-curve.csv";
 
+  /** The learning curve as a PNG ({@link LearningCurveChart}), written with the CSV. */
+  public static final String CURVE_CHART_FILE = "learning-curve.png";
+
   private final GeneratorConfig modelConfig;
   private final TrainConfig config;
   private final long seed;
@@ -503,6 +506,8 @@ public final class GeneratorTrainer {
     }
     if (outDir != null) {
       AtomicFiles.writeString(outDir.resolve(CURVE_FILE), TrainResult.curveCsv(st.curve));
+      LearningCurveChart.write(outDir.resolve(CURVE_CHART_FILE), st.curve,
+          "Learning curve (validation subset)");
     }
   }
 

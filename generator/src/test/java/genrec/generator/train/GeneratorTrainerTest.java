@@ -36,7 +36,7 @@ class GeneratorTrainerTest {
   }
 
   @Test
-  void lossFallsAndTheResultDescribesTheRun(@TempDir Path dir) {
+  void lossFallsAndTheResultDescribesTheRun(@TempDir Path dir) throws IOException {
     TrainConfig c = TrainFixtures.train(40).optValidateEvery(20).build();
     TrainResult r = trainer(c, 1).optOutputDir(dir).build().train(data);
     try (GeneratorModel m = r.model()) {
@@ -56,9 +56,12 @@ class GeneratorTrainerTest {
       assertEquals(data.dataFingerprint(), m.dataFingerprint());
       assertEquals(1, m.seed());
       for (String f : new String[] {GeneratorTrainer.MODEL_FILE, GeneratorTrainer.MODEL_JSON,
-          GeneratorTrainer.CHECKPOINT_FILE, GeneratorTrainer.CURVE_FILE}) {
+          GeneratorTrainer.CHECKPOINT_FILE, GeneratorTrainer.CURVE_FILE,
+          GeneratorTrainer.CURVE_CHART_FILE}) {
         assertTrue(Files.isRegularFile(dir.resolve(f)), f);
       }
+      byte[] png = Files.readAllBytes(dir.resolve(GeneratorTrainer.CURVE_CHART_FILE));
+      assertTrue(png.length > 8 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG");
       assertNoTempFiles(dir);
       assertTrue(r.summary().contains("trained 40 steps"), r.summary());
     }

@@ -3,6 +3,7 @@ package genrec.serving.cli;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import genrec.generator.bench.BeamBenchmark;
+import genrec.generator.bench.BeamLatencyChart;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.decode.PrefixTrie;
@@ -184,7 +185,9 @@ final class BenchCommand implements Runnable {
         Path out = run.dir(d).resolve("bench").resolve(
             layout == TrainCommand.Layout.tiger ? "beam.csv" : "beam-" + layout + ".csv");
         AtomicFiles.writeString(out, csv.toString());
-        System.out.println("wrote " + out + " (" + rowsTotal + " rows)");
+        Path png = out.resolveSibling(out.getFileName().toString().replace(".csv", ".png"));
+        BeamLatencyChart.write(png, rows, "Beam-search latency, " + layout + " layout");
+        System.out.println("wrote " + out + " (" + rowsTotal + " rows) and " + png);
       }
       return 0;
     }

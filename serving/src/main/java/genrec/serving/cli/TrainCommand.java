@@ -260,7 +260,8 @@ final class TrainCommand implements Callable<Integer> {
       System.out.print(r.summary());
       System.out.println("wrote " + out + " (" + GeneratorTrainer.MODEL_FILE + ", "
           + GeneratorTrainer.MODEL_JSON + ", " + GeneratorTrainer.CHECKPOINT_FILE
-          + (refit ? "" : ", " + GeneratorTrainer.CURVE_FILE) + ") and "
+          + (refit ? "" : ", " + GeneratorTrainer.CURVE_FILE + ", "
+              + GeneratorTrainer.CURVE_CHART_FILE) + ") and "
           + CatalogSnapshot.file(runDir));
     }
     return 0;

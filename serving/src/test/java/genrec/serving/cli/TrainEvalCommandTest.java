@@ -204,6 +204,9 @@ class TrainEvalCommandTest {
       Path csv = runDir.resolve("bench").resolve(
           layout.equals("tiger") ? "beam.csv" : "beam-" + layout + ".csv");
       assertEquals(3, Files.readAllLines(csv).size(), csv.toString()); // header + 2 rows
+      byte[] png = Files.readAllBytes(csv.resolveSibling(
+          csv.getFileName().toString().replace(".csv", ".png")));
+      assertTrue(png.length > 8 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG");
     }
     CliRun bad = run("bench", "beam", "--data", d, "--preset", "tiny", "--run", r, "--model",
         "tiny", "--layout", "flat");
