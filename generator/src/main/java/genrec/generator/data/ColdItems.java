@@ -49,9 +49,6 @@ public record ColdItems(double fraction, long seed, boolean[] cold) {
    * with {@code seed}: the same arguments always give the same items.
    */
   public static ColdItems draw(int numItems, double fraction, long seed) {
-    if (!(fraction > 0 && fraction < 1)) {
-      throw new IllegalArgumentException("cold-items fraction=" + fraction + " must be in (0, 1)");
-    }
     if (numItems < 2) {
       throw new IllegalArgumentException("numItems=" + numItems + ": need at least 2 items");
     }

@@ -35,4 +35,27 @@ public record EmbeddingMatrix(List<String> ids, int dim, float[] data) {
     System.arraycopy(data, i * dim, r, 0, dim);
     return r;
   }
+
+  /** The rows {@code rows} (indices into this matrix), in that order, as a new matrix. */
+  public EmbeddingMatrix select(int[] rows) {
+    List<String> out = new java.util.ArrayList<>(rows.length);
+    float[] d = new float[rows.length * dim];
+    for (int j = 0; j < rows.length; j++) {
+      out.add(ids.get(rows[j]));
+      System.arraycopy(data, rows[j] * dim, d, j * dim, dim);
+    }
+    return new EmbeddingMatrix(out, dim, d);
+  }
+
+  /** This matrix's rows, then {@code other}'s (same dimension). */
+  public EmbeddingMatrix concat(EmbeddingMatrix other) {
+    if (other.dim != dim) {
+      throw new IllegalArgumentException("dim=" + other.dim + " does not match dim=" + dim);
+    }
+    List<String> out = new java.util.ArrayList<>(ids);
+    out.addAll(other.ids);
+    float[] d = java.util.Arrays.copyOf(data, data.length + other.data.length);
+    System.arraycopy(other.data, 0, d, data.length, other.data.length);
+    return new EmbeddingMatrix(out, dim, d);
+  }
 }

@@ -146,8 +146,8 @@ final class EvalCommand implements Callable<Integer> {
         }
       }
       // the baselines learn from what the generator learnt from: without held-out items
-      List<int[]> fitOn = refit ? split.trainPlusValidation()
-          : ColdStart.trainingSplit(split, cold, false, "eval").train();
+      LeaveOneOutSplit fitSplit = ColdStart.trainingSplit(split, cold, refit, "eval");
+      List<int[]> fitOn = refit ? split.trainPlusValidation() : fitSplit.train();
       int numItems = d.catalog().size();
       String suffix = (weights == Weights.last ? ", last" : "") + (refit ? ", refit" : "")
           + (unconstrained ? ", unconstrained" : "");

@@ -140,8 +140,10 @@ final class QuantizeCommand implements Callable<Integer> {
     }
     EmbeddingMatrix all = emb;
     if (cold != null) { // the quantizer never sees the new items; they are assigned below
-      emb = rows(emb, i -> !cold.isCold(i));
-      text = rows(text, i -> !cold.isCold(i));
+      int[] warm = java.util.stream.IntStream.range(0, emb.rows())
+          .filter(i -> !cold.isCold(i)).toArray();
+      emb = emb.select(warm);
+      text = text.select(warm);
     }
     String base = presetBase(data.presetName());
     long t0 = System.nanoTime();
@@ -180,9 +182,9 @@ final class QuantizeCommand implements Callable<Integer> {
       EmbeddingMatrix inTable = emb;
       if (cold != null) {
         // text only: a held-out item has no interactions, so the item-CF mix left it as it was
-        EmbeddingMatrix fresh = rows(all, cold::isCold);
+        EmbeddingMatrix fresh = all.select(cold.items());
         table = table.assign(fresh, qm);
-        inTable = concat(emb, fresh);
+        inTable = emb.concat(fresh);
       }
       QuantizerReport report = SidArtifacts.write(outDir, qm, inTable, table, d.catalog(), s,
           cfW == 0 ? QuantizerReport.ItemCf.NONE : new QuantizerReport.ItemCf(cfW, cfK));
@@ -247,30 +249,6 @@ final class QuantizeCommand implements Callable<Integer> {
           .append(String.format(Locale.ROOT, " for %.1f%%", 100 * shares[l]));
     }
     System.out.println(sb.append(" of items"));
-  }
-
-  /** The rows of {@code m} whose index passes {@code keep}, in order. */
-  private static EmbeddingMatrix rows(EmbeddingMatrix m, java.util.function.IntPredicate keep) {
-    List<String> ids = new ArrayList<>();
-    float[] buf = new float[m.rows() * m.dim()];
-    int k = 0;
-    for (int i = 0; i < m.rows(); i++) {
-      if (keep.test(i)) {
-        ids.add(m.ids().get(i));
-        System.arraycopy(m.data(), i * m.dim(), buf, k * m.dim(), m.dim());
-        k++;
-      }
-    }
-    return new EmbeddingMatrix(ids, m.dim(), java.util.Arrays.copyOf(buf, k * m.dim()));
-  }
-
-  /** {@code a}'s rows, then {@code b}'s. */
-  private static EmbeddingMatrix concat(EmbeddingMatrix a, EmbeddingMatrix b) {
-    List<String> ids = new ArrayList<>(a.ids());
-    ids.addAll(b.ids());
-    float[] data = java.util.Arrays.copyOf(a.data(), a.data().length + b.data().length);
-    System.arraycopy(b.data(), 0, data, a.data().length, b.data().length);
-    return new EmbeddingMatrix(ids, a.dim(), data);
   }
 
   /** The Java preset whose network sizes are used: the preset's name, or beauty for a file. */

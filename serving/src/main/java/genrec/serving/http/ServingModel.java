@@ -402,13 +402,8 @@ public final class ServingModel {
       quantizers[m] = ModelFiles.loadQuantizer(
           SidArtifacts.modelDir(members.get(m).quantizerDir()));
     }
-    List<String> ids = new ArrayList<>(lacking.size());
-    float[] data = new float[lacking.size() * emb.dim()];
-    for (int j = 0; j < lacking.size(); j++) {
-      ids.add(emb.ids().get(lacking.get(j)));
-      System.arraycopy(emb.data(), lacking.get(j) * emb.dim(), data, j * emb.dim(), emb.dim());
-    }
-    return tables[m].assign(new EmbeddingMatrix(ids, emb.dim(), data), quantizers[m]);
+    return tables[m].assign(
+        emb.select(lacking.stream().mapToInt(Integer::intValue).toArray()), quantizers[m]);
   }
 
   /** Takes a reference; false if the model is already closed. */
