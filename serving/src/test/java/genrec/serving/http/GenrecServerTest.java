@@ -359,6 +359,8 @@ class GenrecServerTest {
     }
     gate.countDown();
     server.pool().holdWorkers(null);
+    // the timed-out requests still sit in the queue until the released worker drains it
+    waitFor(() -> server.pool().queueDepth() == 0 && server.pool().busyWorkers() == 0);
     assertEquals(200, send(HttpMethod.POST, "/v1/recommend", body).status());
     assertTrue(server.metrics().render().contains("genrec_timeouts_total 3"));
   }
