@@ -60,27 +60,44 @@ public final class CascadeData {
     return tasks;
   }
 
-  /** The training split with each user's last training item removed (users with ≥ 2). */
-  public List<int[]> trainFit() {
+  /**
+   * The training split with each user's last {@code positions} training items removed (at
+   * least one item is kept): what the channels of the training cases are fitted on.
+   */
+  public List<int[]> trainFit(int positions) {
+    checkPositions(positions);
     List<int[]> out = new ArrayList<>(split.train().size());
     for (int[] s : split.train()) {
-      out.add(s.length >= 2 ? Arrays.copyOf(s, s.length - 1) : s);
+      out.add(Arrays.copyOf(s, Math.max(Math.min(1, s.length), s.length - positions)));
     }
     return List.copyOf(out);
   }
 
-  /** One training case per user with at least two training items (see the class comment). */
-  public List<RankExamples.Case> trainCases() {
+  /**
+   * The training cases (see the class comment): for each user the split holds out, each of the
+   * last {@code positions} training items is a target, its history everything before it. With
+   * {@code positions = 2} the newer case's history holds one item the channels were not fitted
+   * on, as a test history holds the validation item.
+   */
+  public List<RankExamples.Case> trainCases(int positions) {
+    checkPositions(positions);
     List<RankExamples.Case> out = new ArrayList<>();
     for (int u = 0; u < split.train().size(); u++) {
       int[] s = split.train().get(u);
-      if (s.length < 2 || split.train().get(u).length == dataset.users().get(u).length()) {
-        continue; // too short, or a user the split could not hold out (all training)
+      if (s.length == dataset.users().get(u).length()) {
+        continue; // a user the split could not hold out (all training)
       }
-      out.add(new RankExamples.Case(Arrays.copyOf(s, s.length - 1), s[s.length - 1],
-          labels(u, s.length - 1)));
+      for (int p = Math.max(1, s.length - positions); p < s.length; p++) {
+        out.add(new RankExamples.Case(Arrays.copyOf(s, p), s[p], labels(u, p)));
+      }
     }
     return out;
+  }
+
+  private static void checkPositions(int positions) {
+    if (positions < 1) {
+      throw new IllegalArgumentException("positions=" + positions + " must be >= 1");
+    }
   }
 
   /** The split's validation cases with their labels. */

@@ -223,6 +223,54 @@ public final class RankExamples {
     return rows;
   }
 
+  /** The examples as the ranker's columns: one group per query, every label known. */
+  public RankRows rows(int numTasks) {
+    if (numTasks != tasks.size()) {
+      throw new IllegalArgumentException("numTasks=" + numTasks + ", the examples have "
+          + tasks.size() + " tasks");
+    }
+    if (rows > Integer.MAX_VALUE / 64) {
+      throw new IllegalArgumentException(rows + " rows are too many for one set: sample users "
+          + "or negatives");
+    }
+    int n = (int) rows;
+    int g = queries.size();
+    int f = queries.isEmpty() ? 0 : queries.get(0).dense().length / Math.max(1, queries.get(0).size());
+    int l = queries.isEmpty() ? 1 : queries.get(0).histItem().length;
+    float[] dense = new float[n * f];
+    int[] item = new int[n];
+    int[] codes = new int[n * 3];
+    int[] group = new int[n];
+    int[] histItem = new int[g * l];
+    int[] histCodes = new int[g * l * 3];
+    float[] lab = new float[n * numTasks];
+    float[] mask = new float[n * numTasks];
+    java.util.Arrays.fill(mask, 1f);
+    int r = 0;
+    for (int q = 0; q < g; q++) {
+      RankFeatures.Query query = queries.get(q);
+      int k = query.size();
+      System.arraycopy(query.dense(), 0, dense, r * f, k * f);
+      System.arraycopy(query.item(), 0, item, r, k);
+      System.arraycopy(query.codes(), 0, codes, r * 3, k * 3);
+      java.util.Arrays.fill(group, r, r + k, q);
+      System.arraycopy(query.histItem(), 0, histItem, q * l, l);
+      System.arraycopy(query.histCodes(), 0, histCodes, q * l * 3, l * 3);
+      System.arraycopy(this.labels.get(q), 0, lab, r * numTasks, k * numTasks);
+      r += k;
+    }
+    return new RankRows(f, l, numTasks, dense, item, codes, group, histItem, histCodes, lab,
+        mask);
+  }
+
+  /** One query as the ranker's columns (one group, no labels): what serving scores. */
+  public static RankRows rows(RankFeatures.Query query, int numTasks) {
+    int k = query.size();
+    int f = k == 0 ? 0 : query.dense().length / k;
+    return new RankRows(f, query.histItem().length, numTasks, query.dense(), query.item(),
+        query.codes(), new int[k], query.histItem(), query.histCodes(), null, null);
+  }
+
   /**
    * The channels' candidates for one history, merged: each channel is asked for the merger's
    * capacity so it can fill its quota after the items earlier channels took.

@@ -152,14 +152,22 @@ class RankFeaturesTest {
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     CascadeData data = new CascadeData(d, split, 4f);
     assertEquals(List.of("next", "liked", "tagged"), data.tasks());
-    List<RankExamples.Case> train = data.trainCases();
+    List<RankExamples.Case> train = data.trainCases(1);
     assertEquals(1, train.size());
     assertArrayEquals(new int[] {0, 1}, train.get(0).history());
     assertEquals(2, train.get(0).target());
     assertArrayEquals(new float[] {1, 1, 1}, train.get(0).targetLabels());
     // the fit data of training cases never holds their targets
-    assertArrayEquals(new int[] {0, 1}, data.trainFit().get(0));
-    assertArrayEquals(new int[] {5}, data.trainFit().get(1));
+    assertArrayEquals(new int[] {0, 1}, data.trainFit(1).get(0));
+    assertArrayEquals(new int[] {5}, data.trainFit(1).get(1));
+    // two positions: targets 1 and 2, fitted on the first item only
+    List<RankExamples.Case> two = data.trainCases(2);
+    assertEquals(2, two.size());
+    assertArrayEquals(new int[] {0}, two.get(0).history());
+    assertEquals(1, two.get(0).target());
+    assertArrayEquals(new float[] {1, 0, 0}, two.get(0).targetLabels());
+    assertArrayEquals(new int[] {0}, data.trainFit(2).get(0));
+    assertThrows(IllegalArgumentException.class, () -> data.trainCases(0));
     RankExamples.Case v = data.validationCases().get(0);
     assertEquals(3, v.target());
     assertArrayEquals(new float[] {1, 0, 0}, v.targetLabels());

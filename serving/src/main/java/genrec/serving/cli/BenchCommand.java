@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 
 /** {@code genrec bench ...}: benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-    subcommands = {BenchCommand.Beam.class, HttpBenchCommand.class, RerankCommand.class})
+    subcommands = {BenchCommand.Beam.class, HttpBenchCommand.class, RerankCommand.class,
+        RankBenchCommand.class})
 final class BenchCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

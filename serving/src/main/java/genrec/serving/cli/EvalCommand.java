@@ -73,6 +73,13 @@ final class EvalCommand implements Callable<Integer> {
           + "held-out items in the catalogue.")
   Double coldItems;
 
+  @Option(names = "--cascade", description = "Evaluate the cascade instead: recall (the run's "
+      + "channels) -> the ranker of 'genrec rank train' -> top 10, beside each channel alone "
+      + "(the generator when the run has one, ItemKNN, MostPop, ContentKNN), then the ranker's "
+      + "per-task AUC and GAUC on the test candidate lists. The cascade's quotas and beam are "
+      + "the ones the ranker was trained with.")
+  boolean cascade;
+
   /** One generator of the evaluation: its model, search and whether it was trained with --refit. */
   private record Member(Path runDir, GeneratorModel model, BeamSearch search, boolean refit) {}
 
@@ -102,6 +109,13 @@ final class EvalCommand implements Callable<Integer> {
     int th = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Dataset d = data.load();
     Path runDir = run.dir(d);
+    if (cascade) {
+      if (!ensemble.isEmpty() || unconstrained || coldItems != null || weights != Weights.best) {
+        throw new IllegalArgumentException("--cascade evaluates the run's cascade: drop "
+            + "--ensemble, --unconstrained, --cold-items and --weights");
+      }
+      return CascadeEvaluation.run(data, runDir, d, th);
+    }
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     List<EvalReport> reports = new ArrayList<>();
     List<String> invalidLines = new ArrayList<>();

@@ -1,0 +1,239 @@
+package genrec.serving.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import genrec.cascade.rank.CascadeData;
+import genrec.cascade.rank.CascadeInputs;
+import genrec.cascade.rank.RankExamples;
+import genrec.cascade.rank.RankTrainConfig;
+import genrec.cascade.rank.RankTrainResult;
+import genrec.cascade.rank.RankerConfig;
+import genrec.cascade.rank.RankerModel;
+import genrec.cascade.rank.RankerTrainer;
+import genrec.generator.data.ColdItems;
+import genrec.generator.data.Dataset;
+import genrec.generator.data.LeaveOneOutSplit;
+import genrec.quantizer.io.AtomicFiles;
+import genrec.quantizer.io.Progress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code genrec rank}: the cascade's multi-task ranker. */
+@Command(name = "rank", mixinStandardHelpOptions = true,
+    description = "The cascade's multi-task ranker (DCN-v2 cross layers, DIN target attention, "
+        + "MMoE or PLE experts).",
+    subcommands = {RankCommand.Train.class})
+final class RankCommand implements Runnable {
+  /** The ranker's folder inside a run. */
+  static final String DIR = "ranker";
+  /** How the cascade around the ranker was built (quotas, beam, history), read by eval. */
+  static final String CASCADE_FILE = "cascade.json";
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(
+        new picocli.CommandLine(this), "name a subcommand: train");
+  }
+
+  /** {@code genrec rank train}. */
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train the ranker on the channels' own candidates: for each user the "
+          + "training sequence without its last item is the history and that item the target, "
+          + "with ItemKNN and popularity fitted without those items; checked after each epoch "
+          + "on the validation split (channels fitted on the whole training split); the test "
+          + "split is never read. Writes RUN/ranker/ (model, config, cascade.json).")
+  static final class Train implements Callable<Integer> {
+    @Mixin DataCommand.DataOptions data;
+
+    @Mixin RunDir run;
+
+    @Option(names = "--quotas", defaultValue = CascadeSetup.DEFAULT_QUOTAS,
+        description = "Candidates each channel adds, name=count in priority order (default "
+            + "${DEFAULT-VALUE}); channels the run cannot build are dropped with a note.")
+    String quotas;
+
+    @Option(names = "--beam", description = "Generator beam width (default: its quota).")
+    Integer beam;
+
+    @Option(names = "--mixture", defaultValue = "mmoe",
+        description = "Multi-task layer: mmoe, ple or shared-bottom (default ${DEFAULT-VALUE}).")
+    String mixture;
+
+    @Option(names = "--negatives", defaultValue = "50",
+        description = "Negative candidates kept per training case, a seeded sample (0 = all; "
+            + "default ${DEFAULT-VALUE}).")
+    int negatives;
+
+    @Option(names = "--positions", defaultValue = "1",
+        description = "Training targets per user: the last P training items, with the channels "
+            + "fitted without them (default ${DEFAULT-VALUE}).")
+    int positions;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "1024",
+        description = "Rows per step (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.002",
+        description = "AdamW learning rate (default ${DEFAULT-VALUE}).")
+    float learningRate;
+
+    @Option(names = "--users", paramLabel = "N",
+        description = "Train on a seeded sample of N users' cases (default: all).")
+    Integer users;
+
+    @Option(names = "--validation-users", paramLabel = "N", defaultValue = "5000",
+        description = "Validation cases checked after each epoch, a seeded sample (default "
+            + "${DEFAULT-VALUE}; 0 = all).")
+    int validationUsers;
+
+    @Option(names = "--liked-at", defaultValue = "4",
+        description = "Interactions with a value at least this are 'liked' (the liked task, "
+            + "when the data has values, e.g. MovieLens stars; default ${DEFAULT-VALUE}).")
+    float likedAt;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--threads", description = "Threads (default: all processors).")
+    Integer threads;
+
+    @Override
+    public Integer call() {
+      int th = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+      if (negatives < 0) {
+        throw new IllegalArgumentException("--negatives=" + negatives + " must be >= 0");
+      }
+      if (users != null && users < 1) {
+        throw new IllegalArgumentException("--users=" + users + " must be >= 1");
+      }
+      if (validationUsers < 0) {
+        throw new IllegalArgumentException("--validation-users=" + validationUsers
+            + " must be >= 0");
+      }
+      RankerConfig.Mixture mix = mixture(mixture);
+      Dataset d = data.load();
+      Path runDir = run.dir(d);
+      LeaveOneOutSplit loo = LeaveOneOutSplit.of(d);
+      ColdItems cold = ColdStart.of(d, runDir);
+      LeaveOneOutSplit split = ColdStart.trainingSplit(loo, cold, false, "rank train");
+      CascadeData cd = new CascadeData(d, split, likedAt);
+      try (CascadeSetup setup = CascadeSetup.open(data, d, runDir, quotas, beam, th, split)) {
+        setup.notes.forEach(n -> System.out.println("note: " + n));
+        if (setup.hasGenerator()) {
+          System.out.println("note: the generator was trained on every training item, the "
+              + "targets of the ranker's training cases included: its scores there are more "
+              + "confident than on unseen targets");
+        }
+        List<RankExamples.Case> trainCases = sample(cd.trainCases(positions), users, seed);
+        List<RankExamples.Case> valCases =
+            sample(cd.validationCases(), validationUsers == 0 ? null : validationUsers, seed + 1);
+        System.out.printf(Locale.ROOT, "%s: %,d users, %,d items; cascade %s; tasks %s; "
+            + "%,d training cases, %,d validation cases%n", d.name(), d.users().size(),
+            d.catalog().size(), setup.merger.describe(), cd.tasks(), trainCases.size(),
+            valCases.size());
+        long t0 = System.nanoTime();
+        CascadeInputs trainInputs = setup.fit(cd.trainFit(positions));
+        RankExamples train;
+        try (Progress p = Progress.start("rank examples (train)", trainCases.size(), "users")) {
+          train = RankExamples.build(trainInputs.channels(), setup.merger,
+              trainInputs.features(), cd.tasks(), trainCases, false, negatives, seed, th, p);
+        }
+        CascadeInputs valInputs = setup.fit(split.train());
+        RankExamples val;
+        try (Progress p = Progress.start("rank examples (validation)", valCases.size(), "users")) {
+          val = RankExamples.build(valInputs.channels(), setup.merger, valInputs.features(),
+              cd.tasks(), valCases, false, 0, seed, th, p);
+        }
+        System.out.printf(Locale.ROOT, "examples: training %,d rows (%,d of %,d cases reached "
+            + "by the channels, %.1f%%), validation %,d rows (%,d of %,d reached, %.1f%%) in "
+            + "%.1f s%n", train.rows(), train.reached(), train.cases(),
+            100.0 * train.reached() / Math.max(1, train.cases()), val.rows(), val.reached(),
+            val.cases(), 100.0 * val.reached() / Math.max(1, val.cases()),
+            (System.nanoTime() - t0) / 1e9);
+        if (train.queries().isEmpty()) {
+          throw new IllegalArgumentException("no training case has its target among the "
+              + "channels' candidates: nothing to learn from");
+        }
+        RankerConfig config = RankerConfig.builder()
+            .setData(trainInputs.features().numDense(), d.catalog().size(), codebookSize(setup),
+                setup.historyLength)
+            .setTasks(cd.tasks())
+            .setMixture(mix)
+            .build();
+        RankTrainConfig tc = RankTrainConfig.builder().setEpochs(epochs).setBatchSize(batchSize)
+            .setLearningRate(learningRate).build();
+        Path out = runDir.resolve(DIR);
+        RankTrainResult result = new RankerTrainer(config, tc, seed).train(
+            train.rows(config.numTasks()), val.rows(config.numTasks()), System.out);
+        try (RankerModel model = result.model()) {
+          model.save(out);
+        }
+        writeCascade(out.resolve(CASCADE_FILE), setup, trainInputs, cd);
+        System.out.print(result.table());
+        System.out.printf(Locale.ROOT, "wrote %s (best epoch %d)%n", out, result.bestEpoch());
+        return 0;
+      }
+    }
+
+    private static int codebookSize(CascadeSetup setup) {
+      int max = 0;
+      if (setup.codes != null) {
+        for (int[] c : setup.codes) {
+          for (int l = 0; l < 3; l++) {
+            max = Math.max(max, c[l] + 1);
+          }
+        }
+      }
+      return Math.max(1, max);
+    }
+
+    private void writeCascade(Path file, CascadeSetup setup, CascadeInputs inputs,
+        CascadeData cd) {
+      ObjectNode j = new ObjectMapper().createObjectNode();
+      j.put("quotas", setup.merger.describe());
+      if (beam != null) {
+        j.put("beam", beam);
+      }
+      j.put("historyLength", setup.historyLength);
+      j.put("likedAt", likedAt);
+      j.putPOJO("tasks", cd.tasks());
+      j.putPOJO("features", inputs.features().names());
+      AtomicFiles.writeString(file, j.toPrettyString() + "\n");
+    }
+  }
+
+  static RankerConfig.Mixture mixture(String name) {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "mmoe" -> RankerConfig.Mixture.MMOE;
+      case "ple" -> RankerConfig.Mixture.PLE;
+      case "shared-bottom" -> RankerConfig.Mixture.SHARED_BOTTOM;
+      default -> throw new IllegalArgumentException("--mixture=" + name
+          + " must be mmoe, ple or shared-bottom");
+    };
+  }
+
+  static <T> List<T> sample(List<T> all, Integer n, long seed) {
+    if (n == null || n >= all.size()) {
+      return all;
+    }
+    List<T> s = new ArrayList<>(all);
+    Collections.shuffle(s, new Random(seed));
+    return List.copyOf(s.subList(0, n));
+  }
+
+  static boolean exists(Path runDir) {
+    return Files.isRegularFile(runDir.resolve(DIR).resolve(RankerModel.MODEL_FILE));
+  }
+}
