@@ -1,0 +1,139 @@
+package genrec.cascade.rank;
+
+/**
+ * Optimisation settings of {@link RankerTrainer}. Immutable; start from a preset ({@link
+ * #tiny()}, {@link #standard()}) and adjust with {@link #toBuilder()}.
+ *
+ * @param batchSize rows per optimiser step
+ * @param epochs passes over the training rows
+ * @param learningRate AdamW learning rate (constant)
+ * @param weightDecay decoupled (AdamW) weight decay, on matrices and tables only (not biases)
+ * @param beta1 AdamW first-moment decay
+ * @param beta2 AdamW second-moment decay
+ * @param epsilon AdamW denominator epsilon
+ * @param clipNorm global gradient-norm clipping threshold; 0 switches clipping off
+ */
+public record RankTrainConfig(
+    int batchSize,
+    int epochs,
+    float learningRate,
+    float weightDecay,
+    float beta1,
+    float beta2,
+    float epsilon,
+    float clipNorm) {
+
+  public RankTrainConfig {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize=" + batchSize + " must be >= 1");
+    }
+    if (epochs < 1) {
+      throw new IllegalArgumentException("epochs=" + epochs + " must be >= 1");
+    }
+    if (!(learningRate > 0f && Float.isFinite(learningRate))) {
+      throw new IllegalArgumentException("learningRate=" + learningRate + " must be > 0");
+    }
+    if (!(weightDecay >= 0f && Float.isFinite(weightDecay))) {
+      throw new IllegalArgumentException("weightDecay=" + weightDecay + " must be >= 0");
+    }
+    if (!(beta1 >= 0f && beta1 < 1f)) {
+      throw new IllegalArgumentException("beta1=" + beta1 + " must be in [0, 1)");
+    }
+    if (!(beta2 >= 0f && beta2 < 1f)) {
+      throw new IllegalArgumentException("beta2=" + beta2 + " must be in [0, 1)");
+    }
+    if (!(epsilon > 0f)) {
+      throw new IllegalArgumentException("epsilon=" + epsilon + " must be > 0");
+    }
+    if (!(clipNorm >= 0f && Float.isFinite(clipNorm))) {
+      throw new IllegalArgumentException("clipNorm=" + clipNorm + " must be >= 0");
+    }
+  }
+
+  /** Tests: batch 64, 6 epochs, lr 1e-2, weight decay 1e-4, clipping at 5. */
+  public static RankTrainConfig tiny() {
+    return builder().setBatchSize(64).setEpochs(6).setLearningRate(1e-2f).optWeightDecay(1e-4f)
+        .build();
+  }
+
+  /** Batch 256, 5 epochs, lr 1e-3, weight decay 1e-5, clipping at 5. */
+  public static RankTrainConfig standard() {
+    return builder().setBatchSize(256).setEpochs(5).setLearningRate(1e-3f).build();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.batchSize = batchSize;
+    b.epochs = epochs;
+    b.learningRate = learningRate;
+    b.weightDecay = weightDecay;
+    b.beta1 = beta1;
+    b.beta2 = beta2;
+    b.epsilon = epsilon;
+    b.clipNorm = clipNorm;
+    return b;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Required: {@link #setBatchSize}, {@link #setEpochs}, {@link #setLearningRate}. Defaults:
+   * weight decay 1e-5, betas 0.9 / 0.999, epsilon 1e-8, clipping at global norm 5.
+   */
+  public static final class Builder {
+    private int batchSize = -1;
+    private int epochs = -1;
+    private float learningRate = -1f;
+    private float weightDecay = 1e-5f;
+    private float beta1 = 0.9f;
+    private float beta2 = 0.999f;
+    private float epsilon = 1e-8f;
+    private float clipNorm = 5f;
+
+    private Builder() {}
+
+    public Builder setBatchSize(int batchSize) {
+      this.batchSize = batchSize;
+      return this;
+    }
+
+    public Builder setEpochs(int epochs) {
+      this.epochs = epochs;
+      return this;
+    }
+
+    public Builder setLearningRate(float learningRate) {
+      this.learningRate = learningRate;
+      return this;
+    }
+
+    public Builder optWeightDecay(float weightDecay) {
+      this.weightDecay = weightDecay;
+      return this;
+    }
+
+    public Builder optBetas(float beta1, float beta2) {
+      this.beta1 = beta1;
+      this.beta2 = beta2;
+      return this;
+    }
+
+    public Builder optEpsilon(float epsilon) {
+      this.epsilon = epsilon;
+      return this;
+    }
+
+    /** Global gradient-norm clipping; 0 switches it off. */
+    public Builder optClipNorm(float clipNorm) {
+      this.clipNorm = clipNorm;
+      return this;
+    }
+
+    public RankTrainConfig build() {
+      return new RankTrainConfig(batchSize, epochs, learningRate, weightDecay, beta1, beta2,
+          epsilon, clipNorm);
+    }
+  }
+}
