@@ -122,11 +122,21 @@ final class CascadeEvaluation {
         if (!test.queries().isEmpty()) {
           RankRows rows = test.rows(tasks);
           RankerModel.Prediction pr = ranker.predict(rows, rows.allRows());
+          int n = rows.rows();
+          int[] groups = new int[n];
+          for (int r = 0; r < n; r++) {
+            groups[r] = rows.group(r);
+          }
           for (int t = 0; t < tasks; t++) {
-            aucLines.add(String.format(Locale.ROOT, "ranker, test candidate lists (%,d reached "
-                + "of %,d), task %s: AUC %.4f, GAUC %.4f", test.reached(), test.cases(),
-                ranker.tasks().get(t), RankMetrics.auc(pr.probabilities()[t], rows, t),
-                RankMetrics.gauc(pr.probabilities()[t], rows, t)));
+            float[] p = new float[n];
+            float[] y = new float[n];
+            for (int r = 0; r < n; r++) {
+              p[r] = pr.probabilities()[r][t];
+              y[r] = rows.label(r, t);
+            }
+            aucLines.add(String.format(Locale.ROOT, "ranker, test candidate lists (%,d of %,d "
+                + "targets reached), task %s: AUC %.4f, GAUC %.4f", test.reached(), test.cases(),
+                ranker.tasks().get(t), RankMetrics.auc(p, y), RankMetrics.gauc(p, y, groups)));
           }
         }
       }

@@ -170,21 +170,49 @@ final class RankCommand implements Runnable {
             .setData(trainInputs.features().numDense(), d.catalog().size(), codebookSize(setup),
                 setup.historyLength)
             .setTasks(cd.tasks())
-            .setMixture(mix)
+            .optMixture(mix)
             .build();
         RankTrainConfig tc = RankTrainConfig.builder().setEpochs(epochs).setBatchSize(batchSize)
             .setLearningRate(learningRate).build();
         Path out = runDir.resolve(DIR);
-        RankTrainResult result = new RankerTrainer(config, tc, seed).train(
-            train.rows(config.numTasks()), val.rows(config.numTasks()), System.out);
+        RankTrainResult result = RankerTrainer.builder().setModelConfig(config)
+            .setTrainConfig(tc).setSeed(seed).optOutputDir(out).optProgress(true).build()
+            .train(train.rows(config.numTasks()), val.rows(config.numTasks()));
         try (RankerModel model = result.model()) {
           model.save(out);
         }
         writeCascade(out.resolve(CASCADE_FILE), setup, trainInputs, cd);
-        System.out.print(result.table());
-        System.out.printf(Locale.ROOT, "wrote %s (best epoch %d)%n", out, result.bestEpoch());
+        System.out.print(table(result, cd.tasks()));
+        System.out.printf(Locale.ROOT, "trained in %.1f s; wrote %s (best epoch %d: validation "
+            + "AUC of %s %.4f)%n", result.seconds(), out, result.bestEpoch(), cd.tasks().get(0),
+            result.bestValAuc());
         return 0;
       }
+    }
+
+    /** Per epoch (0 = the random initial weights): train loss, validation AUC and GAUC per task. */
+    static String table(RankTrainResult r, List<String> tasks) {
+      StringBuilder b = new StringBuilder("| epoch | train loss |");
+      StringBuilder sep = new StringBuilder("|---|---|");
+      for (String t : tasks) {
+        b.append(" AUC ").append(t).append(" | GAUC ").append(t).append(" |");
+        sep.append("---|---|");
+      }
+      b.append('\n').append(sep).append('\n');
+      List<RankTrainResult.EpochStats> all = new ArrayList<>();
+      all.add(r.initial());
+      all.addAll(r.epochs());
+      for (RankTrainResult.EpochStats e : all) {
+        b.append(String.format(Locale.ROOT, "| %d%s | %s |", e.epoch(),
+            e.epoch() == 0 ? " (random init)" : e.epoch() == r.bestEpoch() ? " (best)" : "",
+            Double.isNaN(e.trainLoss()) ? "-" : String.format(Locale.ROOT, "%.4f", e.trainLoss())));
+        for (int t = 0; t < tasks.size(); t++) {
+          b.append(String.format(Locale.ROOT, " %.4f | %.4f |", e.valAuc().get(t),
+              e.valGauc().get(t)));
+        }
+        b.append('\n');
+      }
+      return b.toString();
     }
 
     private static int codebookSize(CascadeSetup setup) {
