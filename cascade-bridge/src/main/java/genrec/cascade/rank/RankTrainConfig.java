@@ -50,9 +50,9 @@ public record RankTrainConfig(
     }
   }
 
-  /** Tests: batch 64, 6 epochs, lr 1e-2, weight decay 1e-4, clipping at 5. */
+  /** Tests: batch 64, 5 epochs, lr 1e-2, weight decay 1e-4, clipping at 5. */
   public static RankTrainConfig tiny() {
-    return builder().setBatchSize(64).setEpochs(6).setLearningRate(1e-2f).optWeightDecay(1e-4f)
+    return builder().setBatchSize(64).setEpochs(5).setLearningRate(1e-2f).optWeightDecay(1e-4f)
         .build();
   }
 

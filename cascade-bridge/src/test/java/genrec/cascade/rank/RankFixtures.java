@@ -66,8 +66,9 @@ final class RankFixtures {
   }
 
   /**
-   * A synthetic task: {@code perGroup} candidates per query, histories of 1..L items. Half of the
-   * candidates share c1 with the query's last history item ({@code match}). Task {@code click}:
+   * A synthetic task: {@code perGroup} candidates per query, histories of 1..L items of which only
+   * the last has its c1 (so "shares c1 with the last item" is visible to order-blind attention).
+   * Half of the candidates share c1 with the query's last history item ({@code match}). Task {@code click}:
    * {@code 0.5·dense0 + match > 0.5}; task {@code buy}: {@code match and dense1 > 0}, known for
    * about 70% of the rows.
    */
@@ -85,11 +86,16 @@ final class RankFixtures {
     float[] mask = new float[rows * 2];
     for (int g = 0; g < groups; g++) {
       int len = 1 + r.nextInt(L);
-      int last = -1;
+      int last = r.nextInt(ITEMS);
       for (int p = L - len; p < L; p++) {
-        last = r.nextInt(ITEMS);
-        histItem[g * L + p] = last + 1;
-        System.arraycopy(codes[last], 0, histCodes, (g * L + p) * 3, 3);
+        int h = last;
+        if (p < L - 1) { // earlier items never share the last item's c1 (DIN sees no order)
+          do {
+            h = r.nextInt(ITEMS);
+          } while (h % K == last % K);
+        }
+        histItem[g * L + p] = h + 1;
+        System.arraycopy(codes[h], 0, histCodes, (g * L + p) * 3, 3);
       }
       for (int j = 0; j < perGroup; j++) {
         int row = g * perGroup + j;
