@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What a {@link RankerTrainer} run gives back.
  *
- * @param model the model of the best epoch (by the first task's validation AUC)
+ * @param model the model of the best epoch (by the first task's validation AUC); the caller
+ *     closes it (native memory)
  * @param initial validation metrics of the seeded random initial weights (epoch 0, train loss
  *     NaN)
  * @param epochs per epoch 1, 2, ... its mean train loss and validation metrics

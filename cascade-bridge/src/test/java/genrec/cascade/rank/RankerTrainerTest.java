@@ -39,7 +39,8 @@ class RankerTrainerTest {
       double initial = r.initial().valAuc().get(0);
       double best = r.bestValAuc();
       assertTrue(initial < 0.7, mixture + ": initial AUC " + initial);
-      assertTrue(best > 0.85, mixture + ": best AUC " + best + " " + r.epochs());
+      // measured with seed 1: 0.861 (shared bottom), 0.897 (MMoE), 0.880 (PLE); about 2 s of CPU
+      assertTrue(best > 0.83, mixture + ": best AUC " + best + " " + r.epochs());
       assertEquals(RankTrainConfig.tiny().epochs(), r.epochs().size());
       EpochStats first = r.epochs().get(0);
       EpochStats last = r.epochs().get(r.epochs().size() - 1);
