@@ -121,7 +121,8 @@ public final class MultiTaskLayer extends AbstractBlock {
       }
       logits.add(towers.get(t).apply(ps, mixed, training)); // (B, 1)
     }
-    return NDArrays.concat(logits, 1); // (B, T)
+    // NDArrays.concat of a single array returns a detached duplicate: no gradient would flow
+    return logits.size() == 1 ? logits.head() : NDArrays.concat(logits, 1); // (B, T)
   }
 
   @Override
