@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * The HTTP front of genrec (Vert.x core). Routes:
  *
  * <ul>
- *   <li>{@code POST /v1/recommend}: generated items for a history ({@link RecommendRequest});
+ *   <li>{@code POST /v1/recommend}: generated items for a history ({@link RecommendRequest}),
+ *       or with a {@code pipeline} object the whole cascade ({@link PipelineRequest}, {@link
+ *       Cascade}: recall channels, ranker hook, re-rank, rules, cold start, exposure filter);
  *   <li>{@code GET /v1/items/{id}}: an item with its semantic ID;
  *   <li>{@code POST /v1/items}: add new items (cold start, live, persisted; an admin route);
  *   <li>{@code GET /health}, {@code GET /ready}, {@code GET /metrics} (Prometheus);
@@ -54,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * configured {@link ServerConfig#adminToken()} (401 without it; 403 when the server has none).
  *
  * <p>The event loop only parses, validates and writes JSON: beam search runs on the {@link
- * InferencePool}, item additions and reloads on a one-thread {@code genrec-admin} executor (so
+ * InferencePool}, the cascade's other stages on {@code genrec-cascade} workers (which also save
+ * the exposure store, {@link ExposureStore}, periodically and at shutdown), item additions and
+ * reloads on a one-thread {@code genrec-admin} executor (so
  * they are serialised). Every body is read by {@link JsonBody} (one JSON object, bounded depth,
  * no duplicate or unknown fields). Every error is JSON {@code {"error", "field"}} with a 4xx/5xx
  * status whose message names the problem and never carries an exception's text; no input crashes
