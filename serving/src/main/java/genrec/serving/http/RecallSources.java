@@ -69,7 +69,7 @@ final class RecallSources {
       }
     };
     CandidateChannel knn = train == null ? null
-        : new ItemKnnChannel(ItemKnn.fit(train, n, new ItemKnn.Options(0, 3, 1)));
+        : new ItemKnnChannel(ItemKnn.fit(train, n, ItemKnn.Options.defaults()));
     EmbeddingMatrix vectors = null;
     CandidateChannel text = null;
     if (Files.isRegularFile(runDir.resolve(RunEmbeddings.DIR).resolve(EmbeddingCache.META_FILE))) {
