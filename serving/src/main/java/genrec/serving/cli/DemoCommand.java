@@ -94,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     System.out.println("== 4/4 serve");
     Dataset d = Datasets.load(dataDir, false, p.data().synthetic());
-    return ServeCommand.serve(d, runDir, List.of(), settings, p.data().historyWindow());
+    return ServeCommand.serve(d, runDir, List.of(), settings, p);
   }
 
   private static String[] args(String command, String[] common) {

@@ -74,6 +74,16 @@ final class HttpBenchCommand implements Callable<Integer> {
       description = "Last items of each history sent (default ${DEFAULT-VALUE}).")
   int history;
 
+  @Option(names = "--pipeline", paramLabel = "JSON",
+      description = "Send this 'pipeline' object with every request (the cascade: recall "
+          + "channels, re-rank, rules; docs/api.md), e.g. '{\"rerank\": {\"method\": \"mmr\"}}'; "
+          + "'{}' runs the server's configured cascade. Default: none (the generator route).")
+  String pipeline;
+
+  @Option(names = "--pipeline-file", paramLabel = "FILE",
+      description = "As --pipeline, the JSON object read from FILE.")
+  Path pipelineFile;
+
   @Option(names = "--seed", defaultValue = "42", description = "Shuffle seed of the histories (default ${DEFAULT-VALUE}).")
   long seed;
 
@@ -135,6 +145,7 @@ final class HttpBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
+    String pipelineJson = pipelineJson();
     Dataset d = data.load();
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     List<LeaveOneOutSplit.EvalCase> cases = new ArrayList<>(split.test());
@@ -150,13 +161,14 @@ final class HttpBenchCommand implements Callable<Integer> {
       for (int item : histories[i]) {
         ids.add(d.catalog().get(item).id());
       }
-      bodies[i] = RecommendRequest.body(ids, k, beam);
+      bodies[i] = RecommendRequest.body(ids, k, beam, pipelineJson);
     }
     String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).build();
-    System.out.printf(Locale.ROOT, "%s: %,d histories (last %d items, seed %d), k %d, beam %d; %s%n",
-        d.name(), bodies.length, history, seed, k, beam, base);
+    System.out.printf(Locale.ROOT, "%s: %,d histories (last %d items, seed %d), k %d, beam %d%s; %s%n",
+        d.name(), bodies.length, history, seed, k, beam,
+        pipelineJson == null ? "" : ", pipeline " + pipelineJson.strip(), base);
     if (!waitReady(client, base)) {
       return 1;
     }
@@ -203,6 +215,32 @@ final class HttpBenchCommand implements Callable<Integer> {
       }
     });
     return verdict(bad, sender);
+  }
+
+  /** The --pipeline or --pipeline-file JSON, checked to be an object; null for neither. */
+  String pipelineJson() {
+    if (pipeline != null && pipelineFile != null) {
+      throw new IllegalArgumentException("give --pipeline or --pipeline-file, not both");
+    }
+    String json = pipeline;
+    String from = "--pipeline";
+    if (pipelineFile != null) {
+      from = "--pipeline-file " + pipelineFile;
+      try {
+        json = java.nio.file.Files.readString(pipelineFile);
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("could not read " + from + ": " + e.getMessage());
+      }
+    }
+    if (json == null) {
+      return null;
+    }
+    try {
+      RecommendRequest.body(List.of(), 1, 1, json);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(from + ": " + e.getMessage());
+    }
+    return json;
   }
 
   private void validate() {

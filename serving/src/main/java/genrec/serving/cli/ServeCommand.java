@@ -3,6 +3,7 @@ package genrec.serving.cli;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import genrec.generator.data.Dataset;
+import genrec.serving.config.Preset;
 import genrec.serving.http.AdminToken;
 import genrec.serving.http.CatalogSnapshot;
 import genrec.serving.http.GenrecServer;
@@ -151,7 +152,7 @@ final class ServeCommand implements Callable<Integer> {
           + "quantize' and 'genrec train'), or --data DIR to find runs/<dataset>");
     }
     Path runDir = d != null ? run.dir(d) : run.run;
-    return serve(d, runDir, ensemble, settings, data.preset().data().historyWindow());
+    return serve(d, runDir, ensemble, settings, data.preset());
   }
 
   /**
@@ -187,13 +188,15 @@ final class ServeCommand implements Callable<Integer> {
    *     reads the snapshot of the run it loads)
    */
   static int serve(Dataset d, Path runDir, List<Path> others, Settings settings,
-      int historyWindow) {
+      Preset preset) {
+    int historyWindow = preset.data().historyWindow();
     if (settings.torchThreads < 1) {
       throw new IllegalArgumentException("--torch-threads=" + settings.torchThreads + " must be >= 1");
     }
     CatalogSnapshot snap = catalog(d, runDir);
     Resolved resolved = settings.config(runDir);
-    ServerConfig config = resolved.config();
+    // the exposure store (shown-items.bin, item-exposures.tsv) lives in the run folder
+    ServerConfig config = resolved.config().withPipeline(preset.pipelineConfig(runDir));
     Engine.getEngine("PyTorch");
     JniUtils.setNumThreads(settings.torchThreads);
     ModelHolder holder = new ModelHolder();

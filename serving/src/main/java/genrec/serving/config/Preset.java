@@ -4,13 +4,16 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import genrec.cascade.exposure.ShownItemsConfig;
 import genrec.generator.baseline.ItemKnn;
+import genrec.serving.http.PipelineConfig;
 import genrec.generator.data.SyntheticInteractions;
 import genrec.quantizer.io.DataFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A named preset: {@code tiny} (tests), {@code demo} (fresh-machine demo) or {@code beauty}
@@ -20,8 +23,101 @@ import java.nio.file.Path;
  * @param data dataset settings
  * @param baseline baseline settings
  * @param quantizer semantic-ID quantizer settings
+ * @param pipeline the defaults of the cascade {@code POST /v1/recommend} runs
+ * @param exposure the exposure filter: per-user Bloom filters of items already shown
  */
-public record Preset(Data data, Baseline baseline, Quantizer quantizer) {
+public record Preset(Data data, Baseline baseline, Quantizer quantizer, Pipeline pipeline,
+    Exposure exposure) {
+
+  /**
+   * The cascade's defaults ({@link PipelineConfig} documents each; a request's {@code pipeline}
+   * object overrides them).
+   *
+   * @param byDefault run the cascade for requests without a {@code pipeline} object
+   * @param quotas recall channels {@code name=quota,...} in priority order
+   * @param rerank none, mmr or dpp
+   * @param theta relevance weight of MMR / DPP, in [0, 1] (below 1 for dpp)
+   * @param window MMR / DPP similarity window in slots (0: the whole slate)
+   * @param similarity sid, category or text
+   * @param coldStartBoost added to a new item's re-rank score
+   * @param coldStartShare one slot in every N for new items (0: none)
+   * @param coldStartCap showings after which a new item is no longer boosted
+   * @param coldStartMaxAgeHours how long an item added live counts as new
+   */
+  public record Pipeline(boolean byDefault, String quotas, String rerank, double theta,
+      int window, String similarity, double coldStartBoost, int coldStartShare,
+      int coldStartCap, double coldStartMaxAgeHours) {
+    public Pipeline {
+      if (!(coldStartMaxAgeHours > 0) || !Double.isFinite(coldStartMaxAgeHours)) {
+        throw new IllegalArgumentException("pipeline.coldStartMaxAgeHours="
+            + coldStartMaxAgeHours + " must be above 0");
+      }
+      try { // (the record's fields are not set yet in its compact constructor: the parameters)
+        new PipelineConfig(byDefault, quotas, rerank, theta, window, similarity, coldStartBoost,
+            coldStartShare, coldStartCap, hours(coldStartMaxAgeHours), true,
+            ShownItemsConfig.defaults(), Duration.ofSeconds(60), null);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("pipeline." + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * The exposure filter ({@link ShownItemsConfig}).
+   *
+   * @param filter leave out items already shown to the user (requests with a user id)
+   * @param falsePositiveRate the filters' false-positive rate at capacity, e.g. 0.01
+   * @param capacityPerUser distinct items per user per generation at that rate
+   * @param rotateHours generation length T: an item shown is remembered at least T, under 2T
+   * @param maxUsers users kept, least recently used dropped first
+   * @param saveEverySeconds how often the store is saved to the run folder when it changed
+   */
+  public record Exposure(boolean filter, double falsePositiveRate, int capacityPerUser,
+      double rotateHours, int maxUsers, int saveEverySeconds) {
+    public Exposure {
+      if (!(rotateHours > 0) || !Double.isFinite(rotateHours)) {
+        throw new IllegalArgumentException("exposure.rotateHours=" + rotateHours
+            + " must be above 0");
+      }
+      if (saveEverySeconds < 1) {
+        throw new IllegalArgumentException("exposure.saveEverySeconds=" + saveEverySeconds
+            + " must be >= 1");
+      }
+      try {
+        shown(falsePositiveRate, capacityPerUser, rotateHours, maxUsers);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("exposure." + e.getMessage(), e);
+      }
+    }
+
+    ShownItemsConfig shown() {
+      return shown(falsePositiveRate, capacityPerUser, rotateHours, maxUsers);
+    }
+
+    private static ShownItemsConfig shown(double fpp, int capacity, double hours, int users) {
+      return new ShownItemsConfig(capacity, fpp, hours(hours), users);
+    }
+  }
+
+  /**
+   * The server's cascade settings from this preset.
+   *
+   * @param exposureDir where the exposure store is kept (the run folder), or null: memory only
+   */
+  public PipelineConfig pipelineConfig(Path exposureDir) {
+    return config(pipeline, exposure, exposureDir);
+  }
+
+  private static Duration hours(double h) {
+    return Duration.ofMillis(Math.max(1, Math.round(h * 3.6e6)));
+  }
+
+  private static PipelineConfig config(Pipeline p, Exposure e, Path exposureDir) {
+    return new PipelineConfig(p.byDefault(), p.quotas(), p.rerank(), p.theta(), p.window(),
+        p.similarity(), p.coldStartBoost(), p.coldStartShare(), p.coldStartCap(),
+        hours(p.coldStartMaxAgeHours()), e.filter(), e.shown(),
+        Duration.ofSeconds(e.saveEverySeconds()), exposureDir);
+  }
 
   /**
    * @param historyWindow items of history a model sees

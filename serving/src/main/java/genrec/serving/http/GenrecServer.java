@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import genrec.cascade.recall.Candidate;
+import genrec.cascade.recall.ChannelCandidates;
+import genrec.cascade.recall.GeneratorChannel;
 import genrec.generator.decode.BeamResult;
 import genrec.quantizer.catalog.Item;
 import io.vertx.core.Context;
@@ -38,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * The HTTP front of genrec (Vert.x core). Routes:
  *
  * <ul>
- *   <li>{@code POST /v1/recommend}: generated items for a history ({@link RecommendRequest});
+ *   <li>{@code POST /v1/recommend}: generated items for a history ({@link RecommendRequest}),
+ *       or with a {@code pipeline} object the whole cascade ({@link PipelineRequest}, {@link
+ *       Cascade}: recall channels, ranker hook, re-rank, rules, cold start, exposure filter);
  *   <li>{@code GET /v1/items/{id}}: an item with its semantic ID;
  *   <li>{@code POST /v1/items}: add new items (cold start, live, persisted; an admin route);
  *   <li>{@code GET /health}, {@code GET /ready}, {@code GET /metrics} (Prometheus);
@@ -51,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * configured {@link ServerConfig#adminToken()} (401 without it; 403 when the server has none).
  *
  * <p>The event loop only parses, validates and writes JSON: beam search runs on the {@link
- * InferencePool}, item additions and reloads on a one-thread {@code genrec-admin} executor (so
+ * InferencePool}, the cascade's other stages on {@code genrec-cascade} workers (which also save
+ * the exposure store, {@link ExposureStore}, periodically and at shutdown), item additions and
+ * reloads on a one-thread {@code genrec-admin} executor (so
  * they are serialised). Every body is read by {@link JsonBody} (one JSON object, bounded depth,
  * no duplicate or unknown fields). Every error is JSON {@code {"error", "field"}} with a 4xx/5xx
  * status whose message names the problem and never carries an exception's text; no input crashes
@@ -75,6 +82,9 @@ public final class GenrecServer {
   private final Metrics metrics = new Metrics();
   private final InferencePool pool;
   private final WorkerExecutor admin;
+  private final WorkerExecutor cascadeWorkers;
+  private final ExposureStore exposure;
+  private long saveTimer = -1;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean stopping;
   private HttpServer server;
@@ -89,6 +99,12 @@ public final class GenrecServer {
     this.pool = new InferencePool(config.workers(), config.queueCapacity(), config.maxBatch(),
         metrics);
     this.admin = vertx.createSharedWorkerExecutor("genrec-admin", 1, 30, TimeUnit.MINUTES);
+    this.cascadeWorkers = vertx.createSharedWorkerExecutor("genrec-cascade", config.workers(),
+        1, TimeUnit.MINUTES);
+    PipelineConfig pc = config.pipeline();
+    this.exposure = ExposureStore.open(pc.exposureDir(), pc.shown(), java.time.Clock.systemUTC());
+    metrics.gauge("genrec_exposure_users", exposure::users);
+    metrics.gauge("genrec_exposure_bytes", exposure::memoryBytes);
     metrics.gauge("genrec_queue_depth", pool::queueDepth);
     metrics.gauge("genrec_busy_workers", pool::busyWorkers);
     metrics.gauge("genrec_inflight_requests", inFlight::get);
@@ -140,6 +156,13 @@ public final class GenrecServer {
       throw new IllegalStateException("could not listen on " + config.host() + ":"
           + config.port() + ": " + rootMessage(e), e);
     }
+    if (config.pipeline().exposureDir() != null) {
+      s.saveTimer = vertx.setPeriodic(config.pipeline().saveEvery().toMillis(),
+          id -> s.cascadeWorkers.executeBlocking(() -> {
+            s.exposure.saveIfChanged();
+            return null;
+          }, false));
+    }
     return s;
   }
 
@@ -163,11 +186,16 @@ public final class GenrecServer {
    */
   public CompletableFuture<Void> stop() {
     stopping = true;
+    if (saveTimer >= 0) {
+      vertx.cancelTimer(saveTimer);
+    }
     Duration grace = Duration.ofMillis(config.shutdownGraceMillis());
     return server.shutdown(grace).toCompletionStage().toCompletableFuture()
         .handleAsync((v, e) -> { // off the event loop: waits for the workers
           pool.shutdown(config.shutdownGraceMillis());
           admin.close();
+          cascadeWorkers.close();
+          exposure.saveIfChanged();
           models.close();
           return (Void) null;
         }, r -> new Thread(r, "genrec-stop").start())
@@ -333,6 +361,17 @@ public final class GenrecServer {
       model.release();
       throw e;
     }
+    if (r.pipeline() != null || r.recordExposure() || config.pipeline().byDefault()) {
+      PipelineRequest p;
+      try {
+        p = PipelineRequest.parse(r.pipeline(), config.pipeline(), model, config);
+      } catch (RuntimeException e) {
+        model.release();
+        throw e;
+      }
+      cascade(req, t0, model, r, p);
+      return;
+    }
     if (r.history().length == 0) {
       try {
         int[] items = model.popular(r.k());
@@ -399,6 +438,183 @@ public final class GenrecServer {
           ? "the server is shutting down"
           : "overloaded: " + config.queueCapacity() + " requests already waiting; retry later"));
     }
+  }
+
+  /**
+   * The cascade: the generator's list from the pool (when it has a quota and the history is not
+   * empty), then the other stages on a {@code genrec-cascade} worker ({@link Cascade}), under
+   * the same request timeout.
+   */
+  private void cascade(HttpServerRequest req, long t0, ServingModel model, RecommendRequest r,
+      PipelineRequest p) {
+    long parsed = System.nanoTime();
+    metrics.stage("parse", parsed - t0);
+    int quota = p.quotas().getOrDefault(GeneratorChannel.NAME, 0);
+    InferencePool.Job job = null;
+    if (quota > 0 && r.history().length > 0) {
+      // up to twice the quota, as for the other channels: room for the items the exposure
+      // filter drops
+      int topK = Math.min(config.maxBeam(), 2 * quota);
+      int beam = Math.min(config.maxBeam(), Math.max(r.beam(), topK));
+      job = new InferencePool.Job(model, r.history(), topK, beam, true);
+    }
+    InferencePool.Job j = job;
+    Context ctx = vertx.getOrCreateContext();
+    AtomicBoolean answered = new AtomicBoolean();
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable release = () -> {
+      if (released.compareAndSet(false, true)) {
+        model.release();
+        inFlight.decrementAndGet();
+      }
+    };
+    inFlight.incrementAndGet();
+    long timer = vertx.setTimer(config.timeoutMillis(), id -> {
+      if (answered.compareAndSet(false, true)) {
+        metrics.timeout();
+        if (j != null && j.cancel()) {
+          j.result().cancel(false);
+          release.run();
+        }
+        error(req, t0, "recommend", new BadRequest(504, null,
+            "no result within the " + config.timeoutMillis() + " ms request timeout"));
+      }
+    });
+    CompletableFuture<InferencePool.Result> generated =
+        j == null ? CompletableFuture.completedFuture(null) : j.result();
+    generated.whenComplete((res, err) -> ctx.runOnContext(v -> {
+      if (err != null || answered.get()) {
+        release.run();
+        vertx.cancelTimer(timer);
+        if (err != null && answered.compareAndSet(false, true)) {
+          Throwable cause = err instanceof CompletionException && err.getCause() != null
+              ? err.getCause() : err;
+          if (!(cause instanceof java.util.concurrent.CancellationException)) {
+            LOG.error("beam search failed", cause);
+          }
+          error(req, t0, "recommend", new BadRequest(500, null,
+              "beam search failed; the server log has the details"));
+        }
+        return;
+      }
+      if (res != null) {
+        metrics.stage("queue", res.queueNanos());
+        metrics.stage("generate", res.generateNanos());
+      }
+      cascadeWorkers.executeBlocking(() -> {
+        try {
+          ChannelCandidates gen = res == null ? null : generatorList(res.beam(), r.history());
+          Cascade.Result c = Cascade.run(model, r.history(), r.k(), r.userId(),
+              r.recordExposure(), p, gen, exposure);
+          return cascadeResponse(model, r, p, c, res, t0, parsed);
+        } finally {
+          release.run();
+        }
+      }, false).onComplete(ar -> {
+        vertx.cancelTimer(timer);
+        if (!answered.compareAndSet(false, true)) {
+          return;
+        }
+        if (ar.failed()) {
+          LOG.error("the cascade failed", ar.cause());
+          error(req, t0, "recommend", new BadRequest(500, null,
+              "the recommendation pipeline failed; the server log has the details"));
+          return;
+        }
+        ObjectNode out = ar.result();
+        ((ObjectNode) out.get("timing_ms")).put("total", ms(System.nanoTime() - t0));
+        metrics.stage("total", System.nanoTime() - t0);
+        send(req, t0, "recommend", 200, out);
+      });
+    }));
+    if (j != null && (stopping || !pool.submit(j))) {
+      answered.set(true);
+      vertx.cancelTimer(timer);
+      j.cancel();
+      j.result().cancel(false);
+      metrics.rejected();
+      req.response().putHeader("Retry-After", "1");
+      error(req, t0, "recommend", new BadRequest(503, null, stopping
+          ? "the server is shutting down"
+          : "overloaded: " + config.queueCapacity() + " requests already waiting; retry later"));
+    }
+  }
+
+  /**
+   * The generator's hypotheses as a channel list: items it cannot name and history items left
+   * out, in its order; a score above the one before it (a mixture's merged list need not be
+   * sorted by score) is lowered to it, so the list is a valid {@link ChannelCandidates}.
+   */
+  private static ChannelCandidates generatorList(BeamResult b, int[] history) {
+    java.util.Set<Integer> skip = new java.util.HashSet<>();
+    for (int h : history) {
+      skip.add(h);
+    }
+    List<Candidate> out = new ArrayList<>(b.size());
+    float prev = Float.POSITIVE_INFINITY;
+    for (int i = 0; i < b.size(); i++) {
+      int item = b.items()[i];
+      if (item >= 0 && skip.add(item) && !Float.isNaN(b.scores()[i])) {
+        prev = Math.min(prev, b.scores()[i]);
+        out.add(new Candidate(item, prev, out.size() + 1));
+      }
+    }
+    return new ChannelCandidates(GeneratorChannel.NAME, out);
+  }
+
+  private ObjectNode cascadeResponse(ServingModel model, RecommendRequest r, PipelineRequest p,
+      Cascade.Result c, InferencePool.Result gen, long t0, long parsed) {
+    ObjectNode out = JSON.createObjectNode();
+    if (r.userId() != null) {
+      out.put("user_id", r.userId());
+    }
+    out.put("source", "cascade");
+    ArrayNode arr = out.putArray("items");
+    for (Cascade.Slot s : c.slots()) {
+      ObjectNode it = itemJson(model, s.item(), false);
+      it.put("channel", s.channel());
+      it.put("score", s.rerank());
+      ObjectNode sc = it.putObject("scores");
+      sc.put("recall", s.recall());
+      if (!Float.isNaN(s.rank())) {
+        sc.put("rank", s.rank());
+      }
+      sc.put("rerank", s.rerank());
+      if (s.fresh()) {
+        it.put("new", true);
+      }
+      arr.add(it);
+    }
+    out.put("history_used", r.history().length);
+    ArrayNode notes = out.putArray("notes");
+    r.notes().stream().filter(n -> !n.startsWith("empty history")).forEach(notes::add);
+    if (!r.excludeHistory()) {
+      notes.add("the pipeline always leaves the history out (exclude_history=false is ignored)");
+    }
+    c.notes().forEach(notes::add);
+    ObjectNode pl = out.putObject("pipeline");
+    ObjectNode ch = pl.putObject("recall");
+    p.quotas().forEach(ch::put);
+    pl.put("rank", c.stageNanos().containsKey("rank"));
+    pl.put("rerank", c.reranker());
+    pl.put("similarity", p.rerank().equals("none") ? null : p.similarity());
+    ArrayNode rules = pl.putArray("rules");
+    p.rules().forEach(rule -> rules.add(rule.describe()));
+    pl.put("candidates", c.candidates());
+    pl.put("exposure_filtered", c.filtered());
+    pl.put("recorded", r.recordExposure() && !c.slots().isEmpty());
+    if (gen != null) {
+      out.put("batch_users", gen.batchUsers());
+    }
+    ObjectNode t = out.putObject("timing_ms");
+    t.put("parse", ms(parsed - t0));
+    t.put("queue", ms(gen == null ? 0 : gen.queueNanos()));
+    t.put("generate", ms(gen == null ? 0 : gen.generateNanos()));
+    c.stageNanos().forEach((stage, nanos) -> {
+      metrics.stage(stage, nanos);
+      t.put(stage, ms(nanos));
+    });
+    return out;
   }
 
   private ObjectNode response(ServingModel model, RecommendRequest r, String source, int[] items,

@@ -12,7 +12,10 @@ import java.util.Set;
 
 /**
  * A validated {@code POST /v1/recommend} body against one model: {@code {"user_id"?: ...,
- * "history": [item ids, oldest first], "k": 10, "beam": 20, "exclude_history": true}}.
+ * "history": [item ids, oldest first], "k": 10, "beam": 20, "exclude_history": true,
+ * "pipeline"?: {...}, "record_exposure"?: false}}. With {@code pipeline} (or {@code
+ * record_exposure}, or a server whose preset runs the cascade by default) the request runs the
+ * cascade ({@link PipelineRequest}, {@link Cascade}); without, the generator's list.
  *
  * @param userId the caller's user id, echoed back (the generator does not use it), or null
  * @param history item indices, the most recent {@code historyWindow} items
@@ -20,16 +23,21 @@ import java.util.Set;
  * @param beam beam width
  * @param excludeHistory leave the history's items out of the results
  * @param notes what the service changed about the request (truncation, fallback)
+ * @param pipeline the request's {@code pipeline} object, or null when it has none (validated by
+ *     {@link PipelineRequest#parse})
+ * @param recordExposure record the returned items as shown to {@code userId}
  */
 public record RecommendRequest(
-    String userId, int[] history, int k, int beam, boolean excludeHistory, List<String> notes) {
+    String userId, int[] history, int k, int beam, boolean excludeHistory, List<String> notes,
+    JsonNode pipeline, boolean recordExposure) {
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final Set<String> FIELDS = Set.of("user_id", "history", "k", "beam", "exclude_history");
+  static final Set<String> FIELDS = Set.of("user_id", "history", "k", "beam", "exclude_history",
+      "pipeline", "record_exposure");
   static final int DEFAULT_K = 10;
   static final int DEFAULT_BEAM = 20;
   /** The body's shape, for error messages. */
   static final String SHAPE = "{\"history\": [item ids], \"k\"?, \"beam\"?, "
-      + "\"exclude_history\"?, \"user_id\"?}";
+      + "\"exclude_history\"?, \"user_id\"?, \"pipeline\"?, \"record_exposure\"?}";
 
   /**
    * Validates {@code body}.
@@ -65,6 +73,23 @@ public record RecommendRequest(
             + JsonBody.kind(ex));
       }
       exclude = ex.booleanValue();
+    }
+    boolean record = false;
+    JsonNode rec = body.get("record_exposure");
+    if (rec != null && !rec.isNull()) {
+      if (!rec.isBoolean()) {
+        throw new BadRequest(400, "record_exposure", "record_exposure must be true or false, got "
+            + JsonBody.kind(rec));
+      }
+      record = rec.booleanValue();
+      if (record && userId == null) {
+        throw new BadRequest(400, "record_exposure", "record_exposure needs a user_id: the "
+            + "items are recorded as shown to that user");
+      }
+    }
+    JsonNode pipeline = body.get("pipeline");
+    if (pipeline != null && pipeline.isNull()) {
+      pipeline = null;
     }
     JsonNode h = body.get("history");
     if (h == null || h.isNull()) {
@@ -106,7 +131,8 @@ public record RecommendRequest(
     if (items.length == 0) {
       notes.add("empty history: popular items instead of generated ones");
     }
-    return new RecommendRequest(userId, items, k, beam, exclude, List.copyOf(notes));
+    return new RecommendRequest(userId, items, k, beam, exclude, List.copyOf(notes), pipeline,
+        record);
   }
 
   /** The JSON body of a request: {@code {"history": ids, "k": k, "beam": beam, "exclude_history": true}}. */
@@ -118,6 +144,31 @@ public record RecommendRequest(
       return JSON.writeValueAsString(n);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The JSON body of a request with a {@code pipeline} object (JSON text, or null for none).
+   *
+   * @throws IllegalArgumentException if {@code pipelineJson} is not a JSON object
+   */
+  public static String body(List<String> history, int k, int beam, String pipelineJson) {
+    if (pipelineJson == null) {
+      return body(history, k, beam);
+    }
+    ObjectNode n = JSON.createObjectNode();
+    history.forEach(n.putArray("history")::add);
+    n.put("k", k).put("beam", beam).put("exclude_history", true);
+    try {
+      JsonNode p = JSON.readTree(pipelineJson);
+      if (p == null || !p.isObject()) {
+        throw new IllegalArgumentException("the pipeline must be a JSON object {...}");
+      }
+      n.set("pipeline", p);
+      return JSON.writeValueAsString(n);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("the pipeline is not valid JSON: "
+          + e.getOriginalMessage());
     }
   }
 

@@ -18,6 +18,8 @@ package genrec.serving.http;
  *     /v1/items}) require; null = admin routes closed (403). {@code genrec serve} always sets one:
  *     the configured one, or one it generates ({@link AdminToken})
  * @param shutdownGraceMillis how long a graceful shutdown waits for in-flight requests (default 30 s)
+ * @param pipeline the cascade's defaults and the exposure store (default {@link
+ *     PipelineConfig#defaults()}: generator only without a {@code pipeline} object, store in memory)
  */
 public record ServerConfig(
     String host,
@@ -31,7 +33,17 @@ public record ServerConfig(
     int maxBeam,
     int maxNewItems,
     String adminToken,
-    long shutdownGraceMillis) {
+    long shutdownGraceMillis,
+    PipelineConfig pipeline) {
+
+  /** The same settings with other cascade defaults. */
+  public ServerConfig withPipeline(PipelineConfig p) {
+    if (p == null) {
+      throw new IllegalArgumentException("pipeline is null");
+    }
+    return new ServerConfig(host, port, workers, queueCapacity, maxBatch, timeoutMillis,
+        maxBodyBytes, maxK, maxBeam, maxNewItems, adminToken, shutdownGraceMillis, p);
+  }
 
   public static Builder builder() {
     return new Builder();
@@ -51,6 +63,7 @@ public record ServerConfig(
     private int maxNewItems = 1000;
     private String adminToken;
     private long shutdownGraceMillis = 30_000;
+    private PipelineConfig pipeline = PipelineConfig.defaults();
 
     public Builder optHost(String host) {
       this.host = host;
@@ -113,6 +126,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder optPipeline(PipelineConfig pipeline) {
+      this.pipeline = pipeline;
+      return this;
+    }
+
     public ServerConfig build() {
       StringBuilder bad = new StringBuilder();
       if (port < 0 || port > 65535) {
@@ -129,11 +147,14 @@ public record ServerConfig(
       if (shutdownGraceMillis < 0) {
         bad.append("shutdownGraceMillis=").append(shutdownGraceMillis).append(" must be >= 0; ");
       }
+      if (pipeline == null) {
+        bad.append("pipeline is null; ");
+      }
       if (bad.length() > 0) {
         throw new IllegalArgumentException(bad.substring(0, bad.length() - 2));
       }
       return new ServerConfig(host, port, workers, queueCapacity, maxBatch, timeoutMillis,
-          maxBodyBytes, maxK, maxBeam, maxNewItems, adminToken, shutdownGraceMillis);
+          maxBodyBytes, maxK, maxBeam, maxNewItems, adminToken, shutdownGraceMillis, pipeline);
     }
 
     private static void check(StringBuilder bad, String name, long v) {

@@ -67,6 +67,9 @@ public final class ServingModel {
   private final SemanticIdTable[] tables; // per member, guarded by addLock
   private final Quantizer[] quantizers; // per member, loaded on first use, guarded by addLock
   private MiniLmEncoder encoder; // guarded by addLock
+  private final RecallSources recall;
+  private final Map<String, java.time.Instant> addedAt = new ConcurrentHashMap<>();
+  private volatile CandidateScorer scorer;
 
   /** One generator with the trie of its own semantic-ID table, and its searches by settings. */
   private record Member(Path runDir, GeneratorModel generator, PrefixTrie trie,
@@ -87,8 +90,13 @@ public final class ServingModel {
   }
 
   private ServingModel(Path runDir, CatalogSnapshot d, List<Member> members,
-      List<SemanticIdTable> tables, List<Item> added, int historyWindow) {
+      List<SemanticIdTable> tables, List<Item> added, int historyWindow, RecallSources recall,
+      java.time.Instant addedTime) {
     this.runDir = runDir;
+    this.recall = recall;
+    for (Item it : added) {
+      addedAt.put(it.id(), addedTime);
+    }
     this.datasetName = d.dataset();
     this.members = List.copyOf(members);
     this.trie = members.get(0).trie();
@@ -127,7 +135,8 @@ public final class ServingModel {
    *     folder is named twice, or if the generators read different history windows
    */
   public static ServingModel load(Dataset d, Path runDir, List<Path> others, int historyWindow) {
-    return load(CatalogSnapshot.of(d), runDir, others, historyWindow);
+    return load(CatalogSnapshot.of(d), genrec.generator.data.LeaveOneOutSplit.of(d).train(),
+        runDir, others, historyWindow);
   }
 
   /**
@@ -137,6 +146,11 @@ public final class ServingModel {
    */
   public static ServingModel load(CatalogSnapshot d, Path runDir, List<Path> others,
       int historyWindow) {
+    return load(d, null, runDir, others, historyWindow);
+  }
+
+  private static ServingModel load(CatalogSnapshot d, List<int[]> train, Path runDir,
+      List<Path> others, int historyWindow) {
     List<Path> dirs = new ArrayList<>();
     dirs.add(runDir);
     dirs.addAll(others);
@@ -196,7 +210,16 @@ public final class ServingModel {
         }
       }
       int window = Math.min(historyWindow, members.get(0).generator().config().historyWindow());
-      return new ServingModel(runDir, d, members, tables, added, window);
+      java.time.Instant addedTime = java.time.Instant.now();
+      if (Files.isRegularFile(addedFile)) {
+        try { // when the added items were last written: how long they have been new at most
+          addedTime = Files.getLastModifiedTime(addedFile).toInstant();
+        } catch (java.io.IOException e) {
+          LOG.debug("no modification time of {}: {}", addedFile, e.toString());
+        }
+      }
+      return new ServingModel(runDir, d, members, tables, added, window,
+          RecallSources.of(d, train, runDir), addedTime);
     } catch (RuntimeException e) {
       members.forEach(m -> m.generator().close());
       throw e;
@@ -270,6 +293,32 @@ public final class ServingModel {
       out.add(GeneratorMixture.combine(perUser, topK, trie::codesOf));
     }
     return out;
+  }
+
+  /** The recall channels besides the generator. */
+  RecallSources recall() {
+    return recall;
+  }
+
+  /**
+   * When item {@code id} was added through cold start (items added before this load: the time
+   * the run's list of added items was last written), or null for a dataset item.
+   */
+  public java.time.Instant addedAt(String id) {
+    return addedAt.get(id);
+  }
+
+  /** The ranking stage's scorer, or null when the run has no trained ranker. */
+  public CandidateScorer scorer() {
+    return scorer;
+  }
+
+  /**
+   * Installs the ranking stage of the cascade (a loader sets it once it has loaded the run's
+   * ranker; null removes it).
+   */
+  public void setScorer(CandidateScorer scorer) {
+    this.scorer = scorer;
   }
 
   /** The run folders whose generators are served: this run's, then a mixture's others. */
@@ -377,7 +426,9 @@ public final class ServingModel {
         }
       }
       served = base + out.length;
+      java.time.Instant now = java.time.Instant.now();
       for (int i = 0; i < out.length; i++) {
+        addedAt.put(newItems.get(i).id(), now);
         index.put(newItems.get(i).id(), out[i]);
       }
       return out;

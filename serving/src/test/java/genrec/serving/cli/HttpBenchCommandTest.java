@@ -64,6 +64,31 @@ class HttpBenchCommandTest {
   }
 
   @Test
+  void pipelineOptionGoesIntoEveryBody(@TempDir Path dir) throws IOException {
+    assertEquals("{\"history\":[\"B00A\"],\"k\":5,\"beam\":20,\"exclude_history\":true,"
+        + "\"pipeline\":{\"rerank\":{\"method\":\"dpp\"}}}",
+        RecommendRequest.body(List.of("B00A"), 5, 20, "{\"rerank\": {\"method\": \"dpp\"}}"));
+    HttpBenchCommand c = new HttpBenchCommand();
+    assertEquals(null, c.pipelineJson());
+    c.pipeline = "[1]";
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, c::pipelineJson);
+    assertTrue(e.getMessage().contains("--pipeline: the pipeline must be a JSON object"),
+        e.getMessage());
+    c.pipeline = "{oops";
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        c::pipelineJson);
+    assertTrue(e.getMessage().startsWith("--pipeline: the pipeline is not valid JSON"),
+        e.getMessage());
+    c.pipeline = null;
+    c.pipelineFile = Files.writeString(dir.resolve("p.json"), "{\"recall\": {\"generator\": 10}}");
+    assertEquals("{\"recall\": {\"generator\": 10}}", c.pipelineJson());
+    c.pipeline = "{}";
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        c::pipelineJson);
+  }
+
+  @Test
   void retryAfterAndFailureText() {
     assertEquals(1000, HttpBenchCommand.retryAfterMs("1"));
     assertEquals(1000, HttpBenchCommand.retryAfterMs("30"));

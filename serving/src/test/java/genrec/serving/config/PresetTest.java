@@ -21,6 +21,14 @@ class PresetTest {
       Preset p = Preset.load(name);
       assertEquals(20, p.data().historyWindow(), name);
       assertEquals(3, p.baseline().lastN(), name);
+      genrec.serving.http.PipelineConfig c = p.pipelineConfig(Path.of("runs", name));
+      assertEquals(false, c.byDefault(), name + ": requests without 'pipeline' as before");
+      assertEquals("generator=50,itemknn=30,popularity=10,content=20", c.quotas(), name);
+      assertEquals("mmr", c.rerank(), name);
+      assertEquals(java.time.Duration.ofHours(72), c.coldStartMaxAge(), name);
+      assertEquals(0.01, c.shown().falsePositiveRate(), name);
+      assertEquals(java.time.Duration.ofDays(1), c.shown().rotateEvery(), name);
+      assertEquals(Path.of("runs", name), c.exposureDir(), name);
     }
     assertEquals(300, Preset.load("tiny").data().synthetic().users());
     assertEquals("rqkmeans", Preset.load("beauty").quantizer().method());
@@ -51,5 +59,19 @@ class PresetTest {
         + "baseline: {neighbours: 0, lastN: 3}\n" + QUANT.replace("cfWeight: 0", "cfWeight: 1"));
     e = assertThrows(DataFormatException.class, () -> Preset.load(f.toString()));
     assertTrue(e.getMessage().contains("cfWeight=1.0 must be in [0, 1)"), e.getMessage());
+    String tiny = new String(Preset.class.getResourceAsStream("/configs/tiny.yaml").readAllBytes(),
+        java.nio.charset.StandardCharsets.UTF_8);
+    Files.writeString(f, tiny.replace("theta: 0.5", "theta: 1.5"));
+    e = assertThrows(DataFormatException.class, () -> Preset.load(f.toString()));
+    assertTrue(e.getMessage().contains("pipeline.theta=1.5 must be in [0, 1]"), e.getMessage());
+    Files.writeString(f, tiny.replace("quotas: generator=50", "quotas: generatr=50"));
+    e = assertThrows(DataFormatException.class, () -> Preset.load(f.toString()));
+    assertTrue(e.getMessage().contains("unknown channel 'generatr'"), e.getMessage());
+    Files.writeString(f, tiny.replace("falsePositiveRate: 0.01", "falsePositiveRate: 2"));
+    e = assertThrows(DataFormatException.class, () -> Preset.load(f.toString()));
+    assertTrue(e.getMessage().contains("exposure."), e.getMessage());
+    Files.writeString(f, tiny.replace("  saveEverySeconds: 60", "  saveEverySeconds: 60\n  extra: 1"));
+    e = assertThrows(DataFormatException.class, () -> Preset.load(f.toString()));
+    assertEquals("extra", e.field());
   }
 }

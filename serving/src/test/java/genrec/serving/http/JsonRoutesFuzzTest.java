@@ -44,7 +44,7 @@ class JsonRoutesFuzzTest {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final String[] ROUTES = {"/v1/recommend", "/v1/items", "/admin/reload"};
   private static final String[][] FIELDS = {
-    {"history", "k", "beam", "exclude_history", "user_id"},
+    {"history", "k", "beam", "exclude_history", "user_id", "pipeline", "record_exposure"},
     {"items", "id", "title", "text", "categories"},
     {"run"},
   };
@@ -177,8 +177,50 @@ class JsonRoutesFuzzTest {
     }
     if (rnd.nextBoolean()) {
       n.put("user_id", "u" + rnd.nextInt(100));
+      if (rnd.nextInt(4) == 0) {
+        n.put("record_exposure", rnd.nextBoolean());
+      }
+    }
+    if (rnd.nextInt(3) == 0) {
+      n.set("pipeline", pipelineTemplate(rnd));
     }
     return n;
+  }
+
+  /** A cascade pipeline, mostly valid: random channels and quotas, re-ranker, rules. */
+  private static JsonNode pipelineTemplate(Random rnd) {
+    String[] channels = {"generator", "itemknn", "popularity", "content"};
+    ObjectNode p = NODES.objectNode();
+    if (rnd.nextBoolean()) {
+      ObjectNode recall = p.putObject("recall");
+      for (int i = 1 + rnd.nextInt(3); i > 0; i--) {
+        recall.put(channels[rnd.nextInt(channels.length)], rnd.nextInt(30));
+      }
+    }
+    if (rnd.nextBoolean()) {
+      String[] methods = {"none", "mmr", "dpp"};
+      String[] sims = {"sid", "category", "text"};
+      p.putObject("rerank").put("method", methods[rnd.nextInt(3)])
+          .put("theta", rnd.nextInt(10) / 10.0).put("window", rnd.nextInt(6))
+          .put("similarity", sims[rnd.nextInt(3)]);
+    }
+    if (rnd.nextBoolean()) {
+      ArrayNode rules = p.putArray("rules");
+      rules.addObject().put("type", "max_consecutive").put("max", 1 + rnd.nextInt(3));
+      if (rnd.nextBoolean()) {
+        rules.addObject().put("type", "pinned_slot")
+            .put("item", tiny.dataset().catalog().get(rnd.nextInt(20)).id())
+            .put("position", rnd.nextInt(5));
+      }
+    }
+    if (rnd.nextBoolean()) {
+      p.putObject("cold_start").put("boost", rnd.nextInt(3) / 100.0).put("share", rnd.nextInt(4))
+          .put("cap", 1 + rnd.nextInt(5)).put("max_age_hours", 1 + rnd.nextInt(48));
+    }
+    if (rnd.nextBoolean()) {
+      p.putObject("exposure").put("filter", rnd.nextBoolean());
+    }
+    return p;
   }
 
   private static JsonNode itemsTemplate(Random rnd) {

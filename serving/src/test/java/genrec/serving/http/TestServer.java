@@ -45,6 +45,16 @@ final class TestServer implements AutoCloseable {
     return new TestServer(vertx, GenrecServer.start(vertx, config, holder, loader::apply));
   }
 
+  /** Serves {@code model} (already loaded; reloads use the tiny run's dataset) with {@code config}. */
+  static TestServer start(ServerConfig config, ServingModel model) {
+    Function<Path, ServingModel> loader = p -> ServingModel.load(TinyRun.get().dataset(), p, 20);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(50)
+        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    ModelHolder holder = new ModelHolder();
+    holder.swap(model);
+    return new TestServer(vertx, GenrecServer.start(vertx, config, holder, loader::apply));
+  }
+
   /** A response: status, headers (lower-case names) and body. */
   record Resp(int status, Map<String, String> headers, String body) {
     JsonNode json() throws Exception {
