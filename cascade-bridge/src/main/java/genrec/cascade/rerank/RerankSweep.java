@@ -39,7 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       item, and Recall@K / NDCG@K on the users whose target is a new item. With a cold-start
  *       rule ({@link Builder#optColdStart}) every setting is measured twice, without and with
  *       the {@link ColdStart} stage (boost, one slot in every {@code share} for new items, at
- *       most {@code cap} showings per item).
+ *       most {@code cap} showings per item), unless no candidate list holds a new item (the
+ *       stage would change no list; {@link Report#coldRows()} is then false).
  * </ul>
  *
  * <p>Each (setting, cold start) pair is one task that walks the users in case order, so the
@@ -285,6 +286,11 @@ public final class RerankSweep {
       rows = List.copyOf(rows);
     }
 
+    /** Whether the rows include the cold-start stage's. */
+    public boolean coldRows() {
+      return rows.stream().anyMatch(Row::coldStart);
+    }
+
     /** The CSV header for this report's groupings. */
     public String csvHeader() {
       StringBuilder sb = new StringBuilder("source,split,method,theta,window,cold_start,k,users,"
@@ -409,7 +415,8 @@ public final class RerankSweep {
   /**
    * Re-ranks every case under every setting and measures the lists.
    *
-   * @param progress advanced once per case per task
+   * @param progress advanced once per case per task: settings × cases, twice that with the
+   *     cold-start stage when a candidate list holds a new item
    * @throws IllegalArgumentException if a case names an item outside the catalogue, or the
    *     similarity knows nothing of a candidate
    */
@@ -432,19 +439,6 @@ public final class RerankSweep {
       }
     }
     long start = System.nanoTime();
-    List<Setting> taskSettings = new ArrayList<>();
-    List<Boolean> taskCold = new ArrayList<>();
-    for (Setting s : settings) {
-      taskSettings.add(s);
-      taskCold.add(false);
-      if (coldStart) {
-        taskSettings.add(s);
-        taskCold.add(true);
-      }
-    }
-    Row[] rows = new Row[taskSettings.size()];
-    parallel(threads, rows.length,
-        t -> rows[t] = measure(cases, taskSettings.get(t), taskCold.get(t), progress));
     int hits = 0;
     long candidates = 0;
     int withNew = 0;
@@ -460,6 +454,21 @@ public final class RerankSweep {
         }
       }
     }
+    // with no new candidate anywhere the stage changes no list: its rows would be copies
+    boolean coldRows = coldStart && withNew > 0;
+    List<Setting> taskSettings = new ArrayList<>();
+    List<Boolean> taskCold = new ArrayList<>();
+    for (Setting s : settings) {
+      taskSettings.add(s);
+      taskCold.add(false);
+      if (coldRows) {
+        taskSettings.add(s);
+        taskCold.add(true);
+      }
+    }
+    Row[] rows = new Row[taskSettings.size()];
+    parallel(threads, rows.length,
+        t -> rows[t] = measure(cases, taskSettings.get(t), taskCold.get(t), progress));
     int n = cases.size();
     int fresh = 0;
     if (newItems != null) {

@@ -189,6 +189,19 @@ class RerankSweepTest {
   }
 
   @Test
+  void noColdRowsWhenNoListHoldsANewItem() {
+    boolean[] one = new boolean[ITEMS];
+    one[FRESH_FROM + 5] = true; // new, but no case proposes it (cases(true) all hold item 50)
+    RerankSweep.Report rep = RerankSweep.builder().setItemIds(ids()).setSimilarity(text())
+        .optNewItems(one).optColdStart(10, 1, 5).build().run(cases(true), grid(), Progress.silent());
+    assertEquals(0.0, rep.listsWithNew(), 0.0);
+    assertEquals(grid().size(), rep.rows().size());
+    assertTrue(!rep.coldRows());
+    assertEquals(0.0, rep.rows().get(0).newShare(), 0.0);
+    assertEquals(1, rep.newItems());
+  }
+
+  @Test
   void badBuildsAreNamed() {
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> RerankSweep.builder().setItemIds(ids()).setSimilarity(text()).optColdStart(10, 0, 5).build())

@@ -341,7 +341,9 @@ final class RerankEvalCommand implements Callable<Integer> {
         candidates = RerankSweep.candidates(channel, cases, n, th, p);
       }
       RerankSweep.Report report;
-      long tasks = (long) settings.size() * (newItems != null ? 2 : 1) * candidates.size();
+      boolean anyNew = newItems != null && candidates.stream()
+          .anyMatch(c -> java.util.Arrays.stream(c.items()).anyMatch(i -> newItems[i]));
+      long tasks = (long) settings.size() * (anyNew ? 2 : 1) * candidates.size();
       try (Progress p = Progress.start("rerank " + split, tasks, "lists")) {
         report = sweep.run(candidates, settings, p);
       }
@@ -356,6 +358,10 @@ final class RerankEvalCommand implements Callable<Integer> {
                 : ModelFiles.QUANTIZER_DIR + "/" + ColdItems.FILE,
             100 * report.listsWithNew(), coldUsers,
             cases.isEmpty() ? 0.0 : 100.0 * coldUsers / cases.size(), report.coldStart());
+        if (!report.coldRows()) {
+          System.out.println("no candidate list holds a new item: the cold-start stage would "
+              + "change no list (its rows are left out)");
+        }
       }
       System.out.print(report.table());
       if (text == null) {
