@@ -14,7 +14,11 @@
  *       {@link genrec.cascade.rerank.NewItemShare};
  *   <li>{@link genrec.cascade.rerank.ColdStart}: score boost and a guaranteed share of slots for
  *       new items, under a per-item exposure cap;
- *   <li>{@link genrec.cascade.rerank.RerankPipeline}: cold start, then a re-ranker with rules.
+ *   <li>{@link genrec.cascade.rerank.RerankPipeline}: cold start, then a re-ranker with rules;
+ *   <li>measuring them offline: {@link genrec.cascade.rerank.ListDiversity} (intra-list diversity,
+ *       distinct groups per list) and {@link genrec.cascade.rerank.RerankSweep} (relevance order,
+ *       MMR and DPP over θ and windows on held-out users: NDCG/Recall@K against diversity and
+ *       coverage, with and without the cold-start stage; {@code genrec rerank-eval}).
  * </ul>
  *
  * <p>Item similarity comes from a {@link genrec.cascade.rerank.SimilaritySource} (text vectors,

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {DataCommand.class, EvalBaselineCommand.class, EmbedCommand.class, QuantizeCommand.class,
         TrainCommand.class, EvalCommand.class, ServeCommand.class, DemoCommand.class,
         BenchCommand.class,
-        RecallCommand.class, RankCommand.class,
+        RecallCommand.class, RankCommand.class, RerankEvalCommand.class,
         CommandLine.HelpCommand.class})
 public final class GenrecCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
