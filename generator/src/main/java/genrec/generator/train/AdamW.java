@@ -22,7 +22,7 @@ import java.util.Map;
  * an autograd path.
  */
 @SuppressWarnings("try") // NDScope is held only to be closed
-final class AdamW {
+public final class AdamW {
   private final List<String> names = new ArrayList<>();
   private final List<Parameter> params = new ArrayList<>();
   private final List<NDArray> m = new ArrayList<>();
@@ -33,11 +33,22 @@ final class AdamW {
   private final float weightDecay;
   private long t;
 
-  AdamW(List<Pair<String, Parameter>> parameters, NDManager manager, TrainConfig c) {
-    this.beta1 = c.beta1();
-    this.beta2 = c.beta2();
-    this.epsilon = c.epsilon();
-    this.weightDecay = c.weightDecay();
+  /** AdamW over {@code parameters} with the moment and decay settings of {@code c}. */
+  public AdamW(List<Pair<String, Parameter>> parameters, NDManager manager, TrainConfig c) {
+    this(parameters, manager, c.beta1(), c.beta2(), c.epsilon(), c.weightDecay());
+  }
+
+  /**
+   * AdamW with explicit settings (public for {@code genrec.generator.align}'s DPO trainer).
+   *
+   * @param manager where the moments live
+   */
+  public AdamW(List<Pair<String, Parameter>> parameters, NDManager manager, float beta1,
+      float beta2, float epsilon, float weightDecay) {
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.epsilon = epsilon;
+    this.weightDecay = weightDecay;
     for (Pair<String, Parameter> p : parameters) {
       NDArray w = p.getValue().getArray();
       names.add(p.getKey());
@@ -48,12 +59,12 @@ final class AdamW {
   }
 
   /** Updates so far. */
-  long steps() {
+  public long steps() {
     return t;
   }
 
   /** The global L2 norm of all gradients. */
-  double gradNorm() {
+  public double gradNorm() {
     double sq = 0;
     try (NDScope scope = new NDScope()) {
       for (Parameter p : params) {
@@ -69,7 +80,7 @@ final class AdamW {
    * @param lr learning rate of this step
    * @param gradScale factor on every gradient (global-norm clipping), 1 for none
    */
-  void step(float lr, float gradScale) {
+  public void step(float lr, float gradScale) {
     t++;
     float bc1 = (float) (1 - Math.pow(beta1, t));
     float bc2 = (float) (1 - Math.pow(beta2, t));
@@ -107,7 +118,7 @@ final class AdamW {
   }
 
   /** Copies of the moments: {@code m/NAME} and {@code v/NAME}. */
-  Map<String, Tensor> state() {
+  public Map<String, Tensor> state() {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
       out.put("m/" + names.get(i), GeneratorModel.tensorOf(m.get(i)));
@@ -119,7 +130,7 @@ final class AdamW {
   }
 
   /** Restores the moments saved by {@link #state()} and the step count. */
-  void restore(Map<String, Tensor> state, long steps) {
+  public void restore(Map<String, Tensor> state, long steps) {
     for (int i = 0; i < names.size(); i++) {
       copyInto(state, "m/" + names.get(i), m.get(i));
       copyInto(state, "v/" + names.get(i), v.get(i));

@@ -107,7 +107,8 @@ public final class GeneratorModel implements AutoCloseable {
     return weightsOf(transformer);
   }
 
-  static Map<String, Tensor> weightsOf(SidTransformer t) {
+  /** Copies of every weight of {@code t}, by parameter name (also used by the DPO trainer). */
+  public static Map<String, Tensor> weightsOf(SidTransformer t) {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (Pair<String, Parameter> p : t.getParameters()) {
       out.put(p.getKey(), tensorOf(p.getValue().getArray()));
@@ -116,7 +117,7 @@ public final class GeneratorModel implements AutoCloseable {
   }
 
   /** A copy of {@code a}'s values and shape, off native memory. */
-  static Tensor tensorOf(NDArray a) {
+  public static Tensor tensorOf(NDArray a) {
     return new Tensor(a.getShape().getShape(), a.toFloatArray());
   }
 
@@ -164,8 +165,11 @@ public final class GeneratorModel implements AutoCloseable {
     }
   }
 
-  /** Copies {@code t} into {@code target}'s own native memory after checking the shape. */
-  static void copyInto(Tensor t, NDArray target, String name) {
+  /**
+   * Copies {@code t} into {@code target}'s own native memory after checking the shape (also used
+   * by the DPO trainer to start its policy from a model's weights).
+   */
+  public static void copyInto(Tensor t, NDArray target, String name) {
     long[] want = target.getShape().getShape();
     if (!Arrays.equals(want, t.shape())) {
       throw new IllegalArgumentException("tensor '" + name + "' has shape "

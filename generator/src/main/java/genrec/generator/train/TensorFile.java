@@ -128,8 +128,11 @@ public final class TensorFile {
     }
   }
 
-  /** A record (config) from a header field, or an error naming the file and field. */
-  static <T> T field(ObjectNode header, String name, Class<T> type, Path file) {
+  /**
+   * A record (config) from a header field, or an error naming the file and field (public for
+   * the alignment checkpoint of {@code genrec.generator.align}).
+   */
+  public static <T> T field(ObjectNode header, String name, Class<T> type, Path file) {
     JsonNode n = header.get(name);
     if (n == null || n.isNull()) {
       throw new DataFormatException(file, 0, name, "missing header field");

@@ -46,10 +46,11 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--threads", description = "Threads (default: all processors).")
   Integer threads;
 
-  enum Weights { best, last }
+  enum Weights { best, last, aligned }
 
   @Option(names = "--weights", defaultValue = "best", description = "best (model.bin, the best "
-      + "validation check) or last (the last step in checkpoint.bin) (default: ${DEFAULT-VALUE}).")
+      + "validation check), last (the last step in checkpoint.bin) or aligned (RUN/align/model.bin "
+      + "of 'genrec align') (default: ${DEFAULT-VALUE}).")
   Weights weights;
 
   @Option(names = "--ensemble", paramLabel = "DIR",
@@ -85,7 +86,8 @@ final class EvalCommand implements Callable<Integer> {
 
   private Member load(Dataset d, LeaveOneOutSplit split, Path runDir) {
     int[][] codes = TrainCommand.itemCodes(d, runDir, data.data);
-    GeneratorModel model = ModelFiles.loadGenerator(runDir, codes, weights == Weights.last);
+    GeneratorModel model = weights == Weights.aligned ? loadAligned(runDir, codes)
+        : ModelFiles.loadGenerator(runDir, codes, weights == Weights.last);
     try {
       // a generator trained with 'genrec train --refit' has seen the validation targets: only
       // the test split measures it, and the baselines are refit the same way
@@ -102,6 +104,24 @@ final class EvalCommand implements Callable<Integer> {
       model.close();
       throw e;
     }
+  }
+
+  /** {@code RUN/align/model.bin}, checked against the semantic IDs it will decode. */
+  private static GeneratorModel loadAligned(Path runDir, int[][] codes) {
+    Path file = runDir.resolve(AlignCommand.DIR)
+        .resolve(genrec.generator.align.DpoTrainer.MODEL_FILE);
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no aligned generator at " + file
+          + ": run 'genrec align' first");
+    }
+    GeneratorModel g = GeneratorModel.load(file);
+    if (!g.sidFingerprint().equals(TrainData.sidFingerprint(codes))) {
+      g.close();
+      throw new IllegalArgumentException("the semantic IDs of " + runDir
+          + " changed since the generator was aligned: run 'genrec train' and "
+          + "'genrec align' again");
+    }
+    return g;
   }
 
   @Override
@@ -163,7 +183,8 @@ final class EvalCommand implements Callable<Integer> {
       LeaveOneOutSplit fitSplit = ColdStart.trainingSplit(split, cold, refit, "eval");
       List<int[]> fitOn = refit ? split.trainPlusValidation() : fitSplit.train();
       int numItems = d.catalog().size();
-      String suffix = (weights == Weights.last ? ", last" : "") + (refit ? ", refit" : "")
+      String suffix = (weights == Weights.last ? ", last"
+          : weights == Weights.aligned ? ", aligned" : "") + (refit ? ", refit" : "")
           + (unconstrained ? ", unconstrained" : "");
       // in a mixture each member proposes as many items as it keeps beams (at least the 10
       // measured), so the mixture's top 10 can hold items a member ranks below its own top 10

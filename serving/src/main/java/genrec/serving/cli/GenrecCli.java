@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     version = "genrec 0.1.0",
     description = "Generative recommender with semantic IDs.",
     subcommands = {DataCommand.class, EvalBaselineCommand.class, EmbedCommand.class, QuantizeCommand.class,
-        TrainCommand.class, EvalCommand.class, ServeCommand.class, DemoCommand.class,
+        TrainCommand.class, AlignCommand.class, EvalCommand.class, ServeCommand.class, DemoCommand.class,
         BenchCommand.class,
         RecallCommand.class, RankCommand.class, RerankEvalCommand.class,
         CommandLine.HelpCommand.class})

@@ -179,6 +179,61 @@ class TrainEvalCommandTest {
         + " was not"), mixedRefit.err());
     // the plain run is not mistaken for a refit one
     assertTrue(!se.out().contains("refit"), se.out());
+    alignAndEval(d, seqRun, rr);
+  }
+
+  /**
+   * genrec align on a trained tiny run (sequence layout), its resume and eval --weights aligned;
+   * a refit run is refused.
+   */
+  private static void alignAndEval(String d, Path runDir, String refitRun) throws IOException {
+    String r = runDir.toString();
+    CliRun refit = run("align", "--data", d, "--preset", "tiny", "--run", refitRun);
+    assertEquals(2, refit.code());
+    assertTrue(refit.err().contains("was trained with --refit"), refit.err());
+    CliRun bad = run("align", "--data", d, "--preset", "tiny", "--run", r,
+        "--reward-weights", "rel=1,fun=2");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("unknown reward weight 'fun'"), bad.err());
+    CliRun noNew = run("align", "--data", d, "--preset", "tiny", "--run", r,
+        "--reward-weights", "new=1");
+    assertEquals(2, noNew.code());
+    assertTrue(noNew.err().contains("holds none out"), noNew.err());
+    CliRun noAligned = run("eval", "--data", d, "--preset", "tiny", "--run", r,
+        "--weights", "aligned");
+    assertEquals(2, noAligned.code());
+    assertTrue(noAligned.err().contains("run 'genrec align' first"), noAligned.err());
+
+    CliRun a = run("align", "--data", d, "--preset", "tiny", "--run", r, "--steps", "4",
+        "--rounds", "2", "--pairs-per-round", "8", "--users", "5", "--beta", "0.2",
+        "--ce-weight", "0.1", "--reward-weights", "rel=1,hist=1", "--seed", "3",
+        "--threads", "1", "--max-minutes", "5", "--validate-every", "2");
+    assertEquals(0, a.code(), a.err());
+    assertTrue(a.out().contains("with DPO: 4 steps in 2 rounds of 8 users"), a.out());
+    assertTrue(a.out().contains("reward rel=1,div=0,new=0,hist=1"), a.out());
+    assertTrue(a.out().contains("reward model (ItemKNN + Platt) on"), a.out());
+    assertTrue(a.out().contains("AUC"), a.out());
+    assertTrue(a.out().contains("aligned 4 steps"), a.out());
+    assertTrue(a.out().contains("reference (step 0)"), a.out());
+    assertTrue(a.err().contains("align round 2/2"), a.err());
+    Path out = runDir.resolve("align");
+    for (String f : new String[] {"model.bin", "model.json", "checkpoint.bin", "align-curve.csv",
+        "reward-model.json", "reward.json"}) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), f);
+    }
+    assertTrue(Files.readString(out.resolve("model.json")).contains("\"method\" : \"DPO\""));
+    assertEquals(4, Files.readString(out.resolve("align-curve.csv")).lines().count()); // 0, 2, 4
+
+    CliRun again = run("align", "--data", d, "--preset", "tiny", "--run", r, "--resume",
+        "--threads", "1", "--beta", "0.5");
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("(resumed)"), again.out());
+    assertTrue(again.err().contains("--beta ignored"), again.err());
+
+    CliRun e = run("eval", "--data", d, "--preset", "tiny", "--run", r, "--beam", "6",
+        "--threads", "1", "--weights", "aligned");
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.out().contains("generator (sequence, aligned) test"), e.out());
   }
 
   @Test
