@@ -49,9 +49,9 @@ final class RankBenchCommand implements Callable<Integer> {
     if (warmup < 0) {
       throw new IllegalArgumentException("--warmup=" + warmup + " must be >= 0");
     }
-    CascadeEvaluation.Spec spec = CascadeEvaluation.Spec.read(run.dir(data.load()));
     Dataset d = data.load();
     Path runDir = run.dir(d);
+    CascadeEvaluation.Spec spec = CascadeEvaluation.Spec.read(runDir);
     LeaveOneOutSplit loo = LeaveOneOutSplit.of(d);
     ColdItems cold = ColdStart.of(d, runDir);
     LeaveOneOutSplit split = ColdStart.trainingSplit(loo, cold, false, "bench rank");
