@@ -124,7 +124,28 @@ public final class RankFeatures {
    * @param merged the merged candidates of that history (its channels must be {@link #channels()})
    */
   public Query query(int[] history, MergedCandidates merged) {
+    return query(history, merged, null);
+  }
+
+  /**
+   * As {@link #query(int[], MergedCandidates)}, where candidates may also be items added after
+   * the features were fitted (indices at or beyond {@link #numItems()}, as a server adds them
+   * live): such an item has item id 0 (unknown to the ranker's item table), no popularity,
+   * ItemKNN or text features, and the codes {@code liveCodes} gives (its semantic ID from the
+   * quantizer). The history must hold known items only.
+   *
+   * @param liveCodes codes (c1, c2, c3, ...) of an added item by index, or null: every
+   *     candidate must then be a known item
+   */
+  public Query query(int[] history, MergedCandidates merged,
+      java.util.function.IntFunction<int[]> liveCodes) {
     Objects.requireNonNull(history, "history");
+    for (int h : history) {
+      if (h < 0 || h >= numItems) {
+        throw new IllegalArgumentException("history item " + h + " outside catalogue of "
+            + numItems);
+      }
+    }
     if (!merged.channels().equals(channels)) {
       throw new IllegalArgumentException("merged list has channels " + merged.channels()
           + ", the features were built for " + channels);
@@ -166,11 +187,12 @@ public final class RankFeatures {
     for (int r = 0; r < n; r++) {
       MergedCandidate m = merged.candidates().get(r);
       int i = m.item();
-      if (i < 0 || i >= numItems) {
+      boolean live = i >= numItems && liveCodes != null;
+      if (i < 0 || (i >= numItems && !live)) {
         throw new IllegalArgumentException("candidate item " + i + " outside catalogue of "
             + numItems);
       }
-      item[r] = i + 1;
+      item[r] = live ? 0 : i + 1;
       int o = r * f;
       int present = 0;
       for (int c = 0; c < nc; c++) {
@@ -186,11 +208,11 @@ public final class RankFeatures {
       }
       int k = o + nc * PER_CHANNEL;
       dense[k++] = nc == 0 ? 0f : (float) present / nc;
-      dense[k++] = popularity[i];
+      dense[k++] = live ? 0f : popularity[i];
       for (int t = 0; t < 3; t++) {
         dense[k++] = near.get(t).getOrDefault(i, 0f);
       }
-      if (text != null && len > 0) {
+      if (text != null && len > 0 && !live) {
         float last = text.cosine(i, history[len - 1]);
         float max3 = last;
         for (int t = 1; t < 3 && len - 1 - t >= 0; t++) {
@@ -206,8 +228,8 @@ public final class RankFeatures {
       } else {
         k += 3;
       }
+      int[] ci = codes == null ? null : live ? liveCodes.apply(i) : codes[i];
       if (codes != null && len > 0) {
-        int[] ci = codes[i];
         for (int l = 0; l < LEVELS; l++) {
           cand[r * LEVELS + l] = ci[l] + 1;
         }
@@ -236,7 +258,7 @@ public final class RankFeatures {
       } else {
         if (codes != null) {
           for (int l = 0; l < LEVELS; l++) {
-            cand[r * LEVELS + l] = codes[i][l] + 1;
+            cand[r * LEVELS + l] = ci[l] + 1;
           }
         }
         k += 6;

@@ -24,7 +24,10 @@ public final class MergedCandidate {
     return item;
   }
 
-  /** Index of the channel whose quota admitted the item. */
+  /**
+   * Index of the channel whose quota admitted the item; -1 in a list re-described by {@link
+   * MergedCandidates#withChannels} without that channel.
+   */
   public int source() {
     return source;
   }

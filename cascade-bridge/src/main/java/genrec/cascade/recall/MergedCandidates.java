@@ -46,6 +46,39 @@ public final class MergedCandidates {
     return p == null ? null : candidates.get(p);
   }
 
+  /**
+   * The same items in the same order, described with {@code to}'s channels: a channel of both
+   * keeps its scores and ranks, a channel only in {@code to} returned nothing, one only in this
+   * list is dropped. What a ranker trained on one set of channels reads from a list merged from
+   * another (a request's own quotas). An item admitted by a dropped channel gets {@link
+   * MergedCandidate#source()} -1.
+   *
+   * @throws IllegalArgumentException if {@code to} names a channel twice
+   */
+  public MergedCandidates withChannels(List<String> to) {
+    if (to.equals(channels)) {
+      return this;
+    }
+    if (new java.util.HashSet<>(to).size() != to.size()) {
+      throw new IllegalArgumentException("channels " + to + " name a channel twice");
+    }
+    int[] from = new int[to.size()]; // index in this list, -1 when absent
+    for (int c = 0; c < from.length; c++) {
+      from[c] = channels.indexOf(to.get(c));
+    }
+    List<MergedCandidate> out = new java.util.ArrayList<>(candidates.size());
+    for (MergedCandidate m : candidates) {
+      float[] s = new float[from.length];
+      int[] r = new int[from.length];
+      for (int c = 0; c < from.length; c++) {
+        s[c] = from[c] < 0 ? Float.NaN : m.score(from[c]);
+        r[c] = from[c] < 0 ? 0 : m.rank(from[c]);
+      }
+      out.add(new MergedCandidate(m.item(), to.indexOf(channels.get(m.source())), s, r));
+    }
+    return new MergedCandidates(to, out);
+  }
+
   /** The items, in list order. */
   public int[] items() {
     return candidates.stream().mapToInt(MergedCandidate::item).toArray();

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.cascade.recall.Candidate;
 import genrec.cascade.recall.CandidateMerger;
+import genrec.cascade.recall.ChannelCandidates;
+import genrec.cascade.recall.MergedCandidates;
 import genrec.generator.baseline.ContentKnn;
 import genrec.generator.baseline.ItemKnn;
 import genrec.generator.data.Dataset;
@@ -82,6 +85,41 @@ class RankFeaturesTest {
     assertArrayEquals(new int[] {3, 2, 2, 2, 2, 3, 2, 3, 2}, q.codes());
     assertArrayEquals(new int[] {0, 0, 5, 1}, q.histItem());
     assertArrayEquals(new int[] {0, 0, 0, 0, 0, 0, 3, 3, 3, 2, 2, 2}, q.histCodes());
+  }
+
+  @Test
+  void aListFromOtherChannelsAndLiveItemsAreRead() {
+    CascadeInputs in = inputs(4);
+    RankFeatures f = in.features(); // channels itemknn, popularity
+    // a list merged from content and itemknn (the order of a request's own quotas), with item 5
+    // added after the features were fitted
+    CandidateMerger request = CandidateMerger.builder().addChannels("content=1,itemknn=2").build();
+    MergedCandidates m = request.merge(new int[] {0}, List.of(
+        new ChannelCandidates("content", List.of(new Candidate(5, 0.9f, 1))),
+        new ChannelCandidates("itemknn", List.of(new Candidate(1, 0.8f, 1),
+            new Candidate(5, 0.5f, 2)))));
+    MergedCandidates read = m.withChannels(f.channels());
+    assertEquals(f.channels(), read.channels());
+    assertArrayEquals(new int[] {5, 1}, read.items());
+    assertEquals(-1, read.candidates().get(0).source()); // content is not a ranker channel
+    assertEquals(2, read.candidates().get(0).rank(0)); // itemknn's rank kept
+    assertFalse(read.candidates().get(0).from(1)); // popularity returned nothing
+    assertEquals(0, read.candidates().get(1).source());
+    assertThrows(IllegalArgumentException.class, () -> f.query(new int[] {0}, read));
+    RankFeatures.Query q = f.query(new int[] {0}, read, item -> new int[] {2, 1, 2, 0});
+    int fd = f.numDense();
+    assertArrayEquals(new int[] {0, 2}, q.item()); // the live item is unknown to the item table
+    assertArrayEquals(new int[] {3, 2, 3, 2, 2, 3}, q.codes());
+    assertEquals(1f, q.dense()[0], 1e-6); // itemknn.present
+    assertEquals(RankFeatures.squash(0.5f) - RankFeatures.squash(0.8f), q.dense()[3], 1e-6);
+    int g = 8;
+    assertEquals(0f, q.dense()[g + 1], 1e-6); // no popularity
+    assertEquals(0f, q.dense()[g + 5], 1e-6); // no text
+    assertEquals(0f, q.dense()[g + 8], 1e-6); // c1 2 vs the last item's 1
+    assertEquals(0.5f, q.dense()[fd + g], 1e-6); // item 1: one of the two ranker channels
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> f.query(new int[] {5}, read, item -> new int[] {2, 1, 2, 0}));
+    assertTrue(e.getMessage().contains("history item 5"), e.getMessage());
   }
 
   @Test

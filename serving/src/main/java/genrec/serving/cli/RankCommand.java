@@ -34,9 +34,9 @@ import picocli.CommandLine.Option;
     subcommands = {RankCommand.Train.class})
 final class RankCommand implements Runnable {
   /** The ranker's folder inside a run. */
-  static final String DIR = "ranker";
+  static final String DIR = genrec.serving.http.RankerScorer.DIR;
   /** How the cascade around the ranker was built (quotas, beam, history), read by eval. */
-  static final String CASCADE_FILE = "cascade.json";
+  static final String CASCADE_FILE = genrec.serving.http.RankerScorer.CASCADE_FILE;
 
   @Override
   public void run() {

@@ -95,24 +95,29 @@ final class Cascade {
     int filtered = 0;
     CandidateMerger.Builder mb = CandidateMerger.builder();
     List<ChannelCandidates> lists = new ArrayList<>();
-    int maxQuota = p.quotas().values().stream().mapToInt(Integer::intValue).max().orElse(1);
+    // every channel lists as many items as the merged list can hold, as 'genrec rank train'
+    // and 'eval --cascade' fetch them (so a ranker reads the features it learnt on); with the
+    // exposure filter, as many more as the channel's quota, then cut back to that length after
+    // filtering (the same lists as without the filter when nothing was shown)
+    int capacity = Math.max(1, p.quotas().values().stream().mapToInt(Integer::intValue).sum());
     for (Map.Entry<String, Integer> e : p.quotas().entrySet()) {
       String c = e.getKey();
       mb.addChannel(c, e.getValue());
-      int want = Math.max(1, e.getValue() == 0 ? maxQuota : e.getValue());
       ChannelCandidates list;
       if (c.equals("generator")) {
         list = generator != null ? generator : ChannelCandidates.empty(c);
       } else {
-        // twice the quota: room for the items the exposure filter drops (and the same lists,
-        // so the same features, whether it is on or not)
-        list = model.recall().candidates(c, history, 2 * want);
+        list = model.recall().candidates(c, history,
+            filter ? capacity + Math.max(1, e.getValue()) : capacity);
       }
       if (filter) {
         long f0 = System.nanoTime();
         int before = list.size();
         list = unseen(model, list, userId, store);
         filtered += before - list.size();
+        if (!c.equals("generator") && list.size() > capacity) {
+          list = new ChannelCandidates(c, list.candidates().subList(0, capacity));
+        }
         filterNanos += System.nanoTime() - f0;
       }
       lists.add(list);

@@ -1,5 +1,6 @@
 package genrec.serving.http;
 
+import genrec.cascade.rank.RankFeatures;
 import genrec.cascade.recall.CandidateChannel;
 import genrec.cascade.recall.ChannelCandidates;
 import genrec.cascade.recall.ContentChannel;
@@ -8,6 +9,7 @@ import genrec.cascade.recall.PopularityChannel;
 import genrec.cascade.recall.RunEmbeddings;
 import genrec.generator.baseline.ContentKnn;
 import genrec.generator.baseline.ItemKnn;
+import genrec.generator.baseline.MostPop;
 import genrec.quantizer.embed.EmbeddingCache;
 import genrec.quantizer.embed.EmbeddingMatrix;
 import java.nio.file.Files;
@@ -35,13 +37,19 @@ final class RecallSources {
   private final CandidateChannel itemKnn; // null: no interactions
   private final CandidateChannel content; // null: no embeddings
   private final EmbeddingMatrix vectors; // null: no embeddings
+  private final ItemKnn knn; // null: no interactions
+  private final List<int[]> train; // null: no interactions
+  private final ContentKnn text; // null: no embeddings
 
-  private RecallSources(int datasetItems, CandidateChannel popularity, CandidateChannel itemKnn,
-      CandidateChannel content, EmbeddingMatrix vectors) {
+  private RecallSources(int datasetItems, CandidateChannel popularity, ItemKnn knn,
+      List<int[]> train, ContentKnn text, EmbeddingMatrix vectors) {
     this.datasetItems = datasetItems;
     this.popularity = popularity;
-    this.itemKnn = itemKnn;
-    this.content = content;
+    this.knn = knn;
+    this.train = train;
+    this.itemKnn = knn == null ? null : new ItemKnnChannel(knn);
+    this.text = text;
+    this.content = text == null ? null : new ContentChannel(text);
     this.vectors = vectors;
   }
 
@@ -68,20 +76,19 @@ final class RecallSources {
         return ChannelCandidates.top(PopularityChannel.NAME, counts.clone(), history, want, 0f);
       }
     };
-    CandidateChannel knn = train == null ? null
-        : new ItemKnnChannel(ItemKnn.fit(train, n, ItemKnn.Options.defaults()));
+    ItemKnn knn = train == null ? null : ItemKnn.fit(train, n, ItemKnn.Options.defaults());
     EmbeddingMatrix vectors = null;
-    CandidateChannel text = null;
+    ContentKnn text = null;
     if (Files.isRegularFile(runDir.resolve(RunEmbeddings.DIR).resolve(EmbeddingCache.META_FILE))) {
       try {
         vectors = unit(RunEmbeddings.load(snap.catalog(), runDir, "genrec embed --run RUN"));
-        text = new ContentChannel(ContentKnn.of(vectors, ContentKnn.Options.defaults()));
+        text = ContentKnn.of(vectors, ContentKnn.Options.defaults());
       } catch (RuntimeException e) {
         LOG.warn("{}: no content channel or text similarity: {}", runDir, e.getMessage());
         vectors = null;
       }
     }
-    return new RecallSources(n, pop, knn, text, vectors);
+    return new RecallSources(n, pop, knn, train, text, vectors);
   }
 
   private static EmbeddingMatrix unit(EmbeddingMatrix m) {
@@ -120,6 +127,25 @@ final class RecallSources {
           + "'genrec embed' for this run";
       default -> "unknown channel '" + channel + "'";
     };
+  }
+
+  /**
+   * The ranking features of {@code genrec rank train}, read from the same fitted objects as
+   * these channels (ItemKNN, popularity and the text vectors of the training split; the codes of
+   * the run), or null when the run was loaded without its interactions: a ranker's features
+   * would then differ from the ones it learnt on.
+   *
+   * @param channels the ranker's channels, in its feature order
+   * @param codes the semantic IDs of the dataset's items
+   */
+  RankFeatures rankFeatures(List<String> channels, int historyLength, int[][] codes) {
+    if (knn == null) {
+      return null;
+    }
+    return RankFeatures.builder().setChannels(channels).setNumItems(datasetItems)
+        .setHistoryLength(historyLength).optItemKnn(knn)
+        .optPopularity(MostPop.fit(train, datasetItems, true)).optText(text).optCodes(codes)
+        .build();
   }
 
   /** Whether item text vectors are loaded (the {@code text} similarity). */

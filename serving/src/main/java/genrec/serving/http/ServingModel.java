@@ -70,6 +70,7 @@ public final class ServingModel {
   private final RecallSources recall;
   private final Map<String, java.time.Instant> addedAt = new ConcurrentHashMap<>();
   private volatile CandidateScorer scorer;
+  private RankerScorer ranker; // the run's own trained ranker, closed with the model
 
   /** One generator with the trie of its own semantic-ID table, and its searches by settings. */
   private record Member(Path runDir, GeneratorModel generator, PrefixTrie trie,
@@ -161,9 +162,13 @@ public final class ServingModel {
     });
     List<Member> members = new ArrayList<>();
     List<SemanticIdTable> tables = new ArrayList<>();
+    int[][] firstCodes = null;
     try {
       for (Path dir : dirs) {
         int[][] codes = ModelFiles.itemCodes(d.catalog(), dir, "genrec quantize --run " + dir);
+        if (firstCodes == null) {
+          firstCodes = codes;
+        }
         GeneratorModel g = ModelFiles.loadGenerator(dir, codes);
         try {
           Member m = new Member(dir, g, PrefixTrie.of(codes, g.config().codebookSize()));
@@ -218,8 +223,19 @@ public final class ServingModel {
           LOG.debug("no modification time of {}: {}", addedFile, e.toString());
         }
       }
-      return new ServingModel(runDir, d, members, tables, added, window,
+      ServingModel served = new ServingModel(runDir, d, members, tables, added, window,
           RecallSources.of(d, train, runDir), addedTime);
+      if (RankerScorer.exists(runDir)) {
+        try {
+          served.ranker = RankerScorer.load(runDir, served.recall, firstCodes, served::codes);
+          served.scorer = served.ranker;
+          LOG.info("{}: ranking stage {}", runDir, served.ranker.describe());
+        } catch (IllegalArgumentException | genrec.quantizer.io.DataFormatException
+            | java.io.UncheckedIOException e) {
+          LOG.warn("{}: the trained ranker is not served: {}", runDir, e.getMessage());
+        }
+      }
+      return served;
     } catch (RuntimeException e) {
       members.forEach(m -> m.generator().close());
       throw e;
@@ -308,7 +324,10 @@ public final class ServingModel {
     return addedAt.get(id);
   }
 
-  /** The ranking stage's scorer, or null when the run has no trained ranker. */
+  /**
+   * The ranking stage's scorer, or null when the run has no trained ranker. A run folder with
+   * {@code ranker/} ({@code genrec rank train}) served with its dataset gets its ranker at load.
+   */
   public CandidateScorer scorer() {
     return scorer;
   }
@@ -475,6 +494,9 @@ public final class ServingModel {
     if (refs.decrementAndGet() == 0) {
       synchronized (addLock) {
         members.forEach(m -> m.generator().close());
+        if (ranker != null) {
+          ranker.close();
+        }
         if (encoder != null) {
           encoder.close();
         }

@@ -254,6 +254,82 @@ class PipelineHttpTest {
   }
 
   @Test
+  void theRunsTrainedRankerScoresAsEvalDoes(@TempDir Path dir) throws Exception {
+    Path copy = TinyRun.get().copyTo(dir.resolve("run"));
+    String d = TinyRun.get().data().toString();
+    assertEquals(0, genrec.serving.cli.GenrecCli.execute("rank", "train", "--data", d,
+        "--preset", "tiny", "--run", copy.toString(), "--quotas",
+        "generator=10,itemknn=10,content=5,popularity=5", "--epochs", "2", "--negatives", "10",
+        "--threads", "1"));
+    ServingModel model = ServingModel.load(dataset, copy, 20);
+    assertNotNull(model.scorer(), "a run with ranker/ serves its ranker");
+    assertTrue(model.scorer().describe().startsWith("mmoe("), model.scorer().describe());
+    // offline: the features and the ranker as 'genrec eval --cascade' builds them (fitted on
+    // the training split), over the list the request below merges (itemknn and popularity),
+    // read with the ranker's own channels
+    List<int[]> train = genrec.generator.data.LeaveOneOutSplit.of(dataset).train();
+    int n = dataset.catalog().size();
+    genrec.generator.baseline.ContentKnn text = genrec.generator.baseline.ContentKnn.of(
+        genrec.cascade.recall.RunEmbeddings.load(dataset.catalog(), copy, "embed"),
+        genrec.generator.baseline.ContentKnn.Options.defaults());
+    genrec.generator.baseline.ItemKnn knn = genrec.generator.baseline.ItemKnn.fit(train, n,
+        genrec.generator.baseline.ItemKnn.Options.defaults());
+    genrec.cascade.recall.CandidateMerger merger = genrec.cascade.recall.CandidateMerger
+        .builder().addChannels("itemknn=10,popularity=5").build();
+    genrec.cascade.rank.CascadeInputs inputs = genrec.cascade.rank.CascadeInputs.fit(train, n,
+        genrec.generator.baseline.ItemKnn.Options.defaults(), text, null, null, merger, 20);
+    int[] all = dataset.users().get(3).items();
+    int[] history = java.util.Arrays.copyOfRange(all, all.length - 5, all.length);
+    genrec.cascade.recall.MergedCandidates m = inputs.candidates().merged(history);
+    List<String> trained = genrec.cascade.recall.CandidateMerger.builder().addChannels(
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+            copy.resolve("ranker/cascade.json").toFile()).get("quotas").asText())
+        .build().channels();
+    assertTrue(trained.containsAll(List.of("itemknn", "content", "popularity")), "" + trained);
+    genrec.cascade.rank.RankFeatures features = genrec.cascade.rank.RankFeatures.builder()
+        .setChannels(trained).setNumItems(n).setHistoryLength(20).optItemKnn(knn)
+        .optPopularity(genrec.generator.baseline.MostPop.fit(train, n, true)).optText(text)
+        .optCodes(ModelFiles.itemCodes(dataset.catalog(), copy, "quantize")).build();
+    float[] expected;
+    try (genrec.cascade.rank.RankerModel ranker =
+        genrec.cascade.rank.RankerModel.load(copy.resolve("ranker"))) {
+      genrec.cascade.rank.RankRows rows = genrec.cascade.rank.RankExamples.rows(
+          features.query(history, m.withChannels(trained)), ranker.tasks().size());
+      expected = ranker.score(rows, rows.allRows());
+    }
+    java.util.Map<String, Float> byId = new java.util.HashMap<>();
+    for (int i = 0; i < m.size(); i++) {
+      byId.put(dataset.catalog().get(m.items()[i]).id(), expected[i]);
+    }
+    try (TestServer s = TestServer.start(config(null), model)) {
+      TestServer.Resp r = post(s, "{\"history\": " + historyOf(3, 5) + ", \"k\": 5, "
+          + "\"pipeline\": {\"recall\": {\"itemknn\": 10, \"popularity\": 5}, "
+          + "\"rerank\": {\"method\": \"none\"}}}");
+      assertEquals(200, r.status(), r.body());
+      JsonNode j = r.json();
+      assertTrue(j.get("pipeline").get("rank").asBoolean(), r.body());
+      assertEquals(m.size(), j.get("pipeline").get("candidates").asInt(), r.body());
+      double previous = Double.POSITIVE_INFINITY;
+      for (JsonNode it : j.get("items")) {
+        double got = it.get("scores").get("rank").asDouble();
+        Float want = byId.get(it.get("id").asText());
+        assertNotNull(want, "not an offline candidate: " + r.body());
+        assertEquals(want, got, 1e-4, r.body());
+        assertTrue(got <= previous, "rank order: " + r.body());
+        previous = got;
+      }
+      // the generator channel (which the ranker learnt on) and the content channel, too
+      TestServer.Resp full = post(s, "{\"history\": " + historyOf(3, 5) + ", \"k\": 5, "
+          + "\"pipeline\": {\"recall\": {\"generator\": 10, \"itemknn\": 10, "
+          + "\"content\": 5, \"popularity\": 5}}}");
+      assertEquals(200, full.status(), full.body());
+      assertTrue(full.json().get("timing_ms").has("rank"), full.body());
+    } finally {
+      model.release();
+    }
+  }
+
+  @Test
   void shownItemsAreFilteredPersistedAndSurviveACrashMidWrite(@TempDir Path dir)
       throws Exception {
     String body = "{\"user_id\": \"u1\", \"history\": " + historyOf(4, 5) + ", \"k\": 5, "
