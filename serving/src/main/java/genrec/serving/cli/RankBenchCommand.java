@@ -41,6 +41,11 @@ final class RankBenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Seed of the sample (default ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--quotas", description = "Candidates each channel adds, name=count: the "
+      + "ranker's own channels in its order, other counts (e.g. twice its quotas for a "
+      + "200-item list; default: the quotas it was trained with).")
+  String quotas;
+
   @Override
   public Integer call() {
     if (users < 1) {
@@ -55,7 +60,14 @@ final class RankBenchCommand implements Callable<Integer> {
     LeaveOneOutSplit loo = LeaveOneOutSplit.of(d);
     ColdItems cold = ColdStart.of(d, runDir);
     LeaveOneOutSplit split = ColdStart.trainingSplit(loo, cold, false, "bench rank");
-    try (CascadeSetup setup = CascadeSetup.open(data, d, runDir, spec.quotas(), spec.beam(), 1,
+    String asked = quotas == null ? spec.quotas() : quotas;
+    if (!genrec.cascade.recall.CandidateMerger.builder().addChannels(asked).build().channels()
+        .equals(genrec.cascade.recall.CandidateMerger.builder().addChannels(spec.quotas()).build()
+            .channels())) {
+      throw new IllegalArgumentException("--quotas " + asked + ": the ranker reads the channels of "
+          + spec.quotas() + ", in that order");
+    }
+    try (CascadeSetup setup = CascadeSetup.open(data, d, runDir, asked, spec.beam(), 1,
             split);
         RankerModel ranker = RankerModel.load(runDir.resolve(RankCommand.DIR))) {
       CascadeInputs inputs = setup.fit(split.train());
