@@ -81,6 +81,18 @@ final class EvalCommand implements Callable<Integer> {
       + "the ones the ranker was trained with.")
   boolean cascade;
 
+  @Option(names = "--ks", split = ",", defaultValue = "5,10", paramLabel = "K",
+      description = "Cut-offs of Recall@K, NDCG@K and Cov@K (default ${DEFAULT-VALUE}); the "
+          + "generator ranks as many items as the largest K, so a K above 10 needs --beam >= K. With 1 the "
+          + "number of distinct top-1 items is printed too.")
+  List<Integer> ks;
+
+  enum Splits { both, test, validation }
+
+  @Option(names = "--split", defaultValue = "both", description = "Splits measured: both, test "
+      + "or validation (default ${DEFAULT-VALUE}; a refit run: test only).")
+  Splits splitOption;
+
   /** One generator of the evaluation: its model, search and whether it was trained with --refit. */
   private record Member(Path runDir, GeneratorModel model, BeamSearch search, boolean refit) {}
 
@@ -124,17 +136,38 @@ final class EvalCommand implements Callable<Integer> {
     return g;
   }
 
+  /** True when --ks and --split are the defaults (the rows --cascade and --cold-items print). */
+  private boolean defaultRows() {
+    return ks.size() == 2 && ks.contains(5) && ks.contains(10) && splitOption == Splits.both;
+  }
+
   @Override
   public Integer call() {
     int th = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Dataset d = data.load();
     Path runDir = run.dir(d);
     if (cascade) {
-      if (!ensemble.isEmpty() || unconstrained || coldItems != null || weights != Weights.best) {
+      if (!ensemble.isEmpty() || unconstrained || coldItems != null || weights != Weights.best
+          || !defaultRows()) {
         throw new IllegalArgumentException("--cascade evaluates the run's cascade: drop "
-            + "--ensemble, --unconstrained, --cold-items and --weights");
+            + "--ensemble, --unconstrained, --cold-items, --weights, --ks and --split");
       }
       return CascadeEvaluation.run(data, runDir, d, th);
+    }
+    int[] cutoffs = ks.stream().mapToInt(Integer::intValue).sorted().distinct().toArray();
+    for (int k : cutoffs) {
+      if (k < 1) {
+        throw new IllegalArgumentException("--ks: K=" + k + " must be >= 1");
+      }
+    }
+    int maxK = cutoffs[cutoffs.length - 1];
+    if (maxK > 10 && maxK > beam) { // up to 10 as before: a narrow beam ranks fewer items
+      throw new IllegalArgumentException("--ks " + maxK + " needs --beam >= " + maxK
+          + " (the search returns at most its beam width of items)");
+    }
+    if (coldItems != null && !defaultRows()) {
+      throw new IllegalArgumentException("--cold-items reports its own rows: drop --ks and "
+          + "--split");
     }
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     List<EvalReport> reports = new ArrayList<>();
@@ -188,12 +221,12 @@ final class EvalCommand implements Callable<Integer> {
           + (unconstrained ? ", unconstrained" : "");
       // in a mixture each member proposes as many items as it keeps beams (at least the 10
       // measured), so the mixture's top 10 can hold items a member ranks below its own top 10
-      int perMember = GeneratorMixture.proposalsPerMember(10, beam, numItems);
+      int perMember = GeneratorMixture.proposalsPerMember(Math.max(10, maxK), beam, numItems);
       Recommender generator;
       GenerativeRecommender single = null; // the one generator, whose invalid paths are counted
       if (members.size() == 1) {
         // the cold protocol also ranks the beams without the new items: keep all of them
-        int keep = coldItems != null ? Math.max(10, beam) : 10;
+        int keep = coldItems != null ? Math.max(10, beam) : Math.max(10, maxK);
         single = new GenerativeRecommender(first.search(), Math.min(keep, numItems),
             "generator (" + layoutName(first.model()) + suffix + ")");
         generator = single;
@@ -214,8 +247,14 @@ final class EvalCommand implements Callable<Integer> {
               + perMember + " items", refit
               ? "; refit run (trained on training + validation interactions): test split only, "
                   + "MostPop and ItemKNN refit the same way" : "");
-      String[] splits = refit ? new String[] {"test"} : new String[] {"test", "validation"};
-      Evaluator ev = new Evaluator(new int[] {5, 10}, th);
+      String[] splits = refit || splitOption == Splits.test ? new String[] {"test"}
+          : splitOption == Splits.validation ? new String[] {"validation"}
+          : new String[] {"test", "validation"};
+      if (refit && splitOption == Splits.validation) {
+        throw new IllegalArgumentException("--split validation: a refit run has seen the "
+            + "validation targets; only the test split measures it");
+      }
+      Evaluator ev = new Evaluator(cutoffs, th);
       for (Recommender m : models) {
         for (String which : splits) {
           List<LeaveOneOutSplit.EvalCase> cases =
@@ -253,6 +292,12 @@ final class EvalCommand implements Callable<Integer> {
       }
     }
     System.out.print(EvalReport.table(reports));
+    if (cutoffs[0] == 1) {
+      for (EvalReport r : reports) {
+        System.out.printf(Locale.ROOT, "distinct top-1 items, %s (%s): %,d%n", r.model(),
+            r.split(), Math.round(r.coverageAt(1) * d.catalog().size()));
+      }
+    }
     invalidLines.forEach(System.out::println);
     System.out.printf(Locale.ROOT, "evaluated in %.1f s%n",
         reports.stream().mapToDouble(EvalReport::seconds).sum());

@@ -1,6 +1,7 @@
 package genrec.serving.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -113,6 +114,17 @@ class TrainEvalCommandTest {
         "--beam", "5", "--threads", "1", "--weights", "last");
     assertEquals(0, last.code(), last.err());
     assertTrue(last.out().contains("generator (sequence, last) test"), last.out());
+    CliRun cut = run("eval", "--data", d, "--preset", "tiny", "--run", seqRun.toString(),
+        "--beam", "12", "--threads", "1", "--ks", "12,1,5", "--split", "test");
+    assertEquals(0, cut.code(), cut.err());
+    assertTrue(cut.out().contains("Recall@12") && cut.out().contains("Cov@1 "), cut.out());
+    assertTrue(cut.out().matches("(?s).*distinct top-1 items, generator \\(sequence\\) \\(test\\): "
+        + "[1-9][0-9,]*\n.*"), cut.out());
+    assertFalse(cut.out().contains("validation"), cut.out());
+    CliRun narrow = run("eval", "--data", d, "--preset", "tiny", "--run", seqRun.toString(),
+        "--beam", "5", "--ks", "5,50");
+    assertEquals(2, narrow.code());
+    assertTrue(narrow.err().contains("--ks 50 needs --beam >= 50"), narrow.err());
     CliRun free = run("eval", "--data", d, "--preset", "tiny", "--run", seqRun.toString(),
         "--beam", "5", "--threads", "1", "--unconstrained");
     assertEquals(0, free.code(), free.err());
