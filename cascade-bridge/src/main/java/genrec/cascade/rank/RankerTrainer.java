@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import genrec.cascade.rank.RankTrainResult.EpochStats;
+import genrec.generator.train.AdamW;
 import genrec.quantizer.io.Progress;
 import genrec.quantizer.sid.QuantizerFiles.Tensor;
 import java.nio.file.Path;
@@ -23,8 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * Trains a {@link RankerNetwork}: per task binary cross-entropy with logits over the known labels
- * ({@link RankLoss#maskedBce}), {@link RankAdamW} at a constant learning rate with global-norm
- * clipping, {@code epochs} passes over the training rows. After every epoch the validation rows
+ * ({@link RankLoss#maskedBce}), the generator's {@link AdamW} at a constant learning rate with
+ * global-norm clipping, {@code epochs} passes over the training rows. After every epoch the validation rows
  * are scored (per task AUC and GAUC, {@link RankMetrics}); the weights of the epoch with the best
  * first-task validation AUC are kept and become the model.
  *
@@ -142,7 +143,8 @@ public final class RankerTrainer {
       net.initialize(root);
       List<Pair<String, Parameter>> params = new ArrayList<>();
       net.getParameters().forEach(params::add);
-      RankAdamW opt = new RankAdamW(params, optManager, config);
+      AdamW opt = new AdamW(params, optManager, config.beta1(), config.beta2(),
+          config.epsilon(), config.weightDecay());
       if (cp == null) {
         initWeights(params, new Random(seed));
         st.initial = evaluate(net, root, val, 0, Double.NaN);
@@ -240,7 +242,7 @@ public final class RankerTrainer {
   }
 
   /** One optimiser step on rows {@code idx}; returns the batch loss. */
-  private float step(Engine engine, ParameterStore ps, RankerNetwork net, RankAdamW opt,
+  private float step(Engine engine, ParameterStore ps, RankerNetwork net, AdamW opt,
       RankRows train, int[] idx, long step) {
     try (NDManager bm = ps.getManager().newSubManager();
         NDScope scope = new NDScope()) {
@@ -315,7 +317,7 @@ public final class RankerTrainer {
     return new EpochStats(epoch, trainLoss, auc, gauc);
   }
 
-  private RankCheckpoint checkpoint(List<Pair<String, Parameter>> params, RankAdamW opt,
+  private RankCheckpoint checkpoint(List<Pair<String, Parameter>> params, AdamW opt,
       State st, double seconds, String fp) {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     for (Pair<String, Parameter> p : params) {
