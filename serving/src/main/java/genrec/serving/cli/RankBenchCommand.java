@@ -72,7 +72,7 @@ final class RankBenchCommand implements Callable<Integer> {
         RankerModel ranker = RankerModel.load(runDir.resolve(RankCommand.DIR))) {
       CascadeInputs inputs = setup.fit(split.train());
       List<LeaveOneOutSplit.EvalCase> cases =
-          RankCommand.sample(split.validation(), warmup + users, seed);
+          Sampling.sample(split.validation(), warmup + users, seed);
       int n = cases.size() - Math.min(warmup, cases.size() - 1);
       double[] recall = new double[n];
       double[] features = new double[n];

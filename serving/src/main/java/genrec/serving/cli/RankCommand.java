@@ -18,10 +18,8 @@ import genrec.quantizer.io.Progress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -136,9 +134,9 @@ final class RankCommand implements Runnable {
               + "targets of the ranker's training cases included: its scores there are more "
               + "confident than on unseen targets");
         }
-        List<RankExamples.Case> trainCases = sample(cd.trainCases(positions), users, seed);
+        List<RankExamples.Case> trainCases = Sampling.sample(cd.trainCases(positions), users, seed);
         List<RankExamples.Case> valCases =
-            sample(cd.validationCases(), validationUsers == 0 ? null : validationUsers, seed + 1);
+            Sampling.sample(cd.validationCases(), validationUsers == 0 ? null : validationUsers, seed + 1);
         System.out.printf(Locale.ROOT, "%s: %,d users, %,d items; cascade %s; tasks %s; "
             + "%,d training cases, %,d validation cases%n", d.name(), d.users().size(),
             d.catalog().size(), setup.merger.describe(), cd.tasks(), trainCases.size(),
@@ -250,15 +248,6 @@ final class RankCommand implements Runnable {
       default -> throw new IllegalArgumentException("--mixture=" + name
           + " must be mmoe, ple or shared-bottom");
     };
-  }
-
-  static <T> List<T> sample(List<T> all, Integer n, long seed) {
-    if (n == null || n >= all.size()) {
-      return all;
-    }
-    List<T> s = new ArrayList<>(all);
-    Collections.shuffle(s, new Random(seed));
-    return List.copyOf(s.subList(0, n));
   }
 
   static boolean exists(Path runDir) {

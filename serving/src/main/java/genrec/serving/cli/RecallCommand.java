@@ -26,10 +26,8 @@ import genrec.serving.http.ModelFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -131,8 +129,8 @@ final class RecallCommand implements Callable<Integer> {
     Dataset d = data.load();
     Path runDir = run.dir(d);
     LeaveOneOutSplit loo = LeaveOneOutSplit.of(d);
-    List<LeaveOneOutSplit.EvalCase> cases = sample(
-        split.equals("test") ? loo.test() : loo.validation());
+    List<LeaveOneOutSplit.EvalCase> cases = Sampling.sample(
+        split.equals("test") ? loo.test() : loo.validation(), users, seed);
     List<int[]> fitOn = refit ? loo.trainPlusValidation() : loo.train();
     List<String> notes = new ArrayList<>();
     List<CandidateChannel> built = new ArrayList<>();
@@ -273,15 +271,6 @@ final class RecallCommand implements Callable<Integer> {
       maxN = Math.max(maxN, n);
     }
     return Math.max(maxN, capacity);
-  }
-
-  private List<LeaveOneOutSplit.EvalCase> sample(List<LeaveOneOutSplit.EvalCase> all) {
-    if (users == null || users >= all.size()) {
-      return all;
-    }
-    List<LeaveOneOutSplit.EvalCase> shuffled = new ArrayList<>(all);
-    Collections.shuffle(shuffled, new Random(seed));
-    return List.copyOf(shuffled.subList(0, users));
   }
 
   private String embedCommand(Dataset d, Path runDir) {

@@ -36,12 +36,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -230,7 +228,7 @@ final class RerankEvalCommand implements Callable<Integer> {
     // interaction channels learn from what the generator learnt from: without held-out items
     LeaveOneOutSplit fitSplit = ColdStart.trainingSplit(loo, cold, false, "rerank-eval");
     List<LeaveOneOutSplit.EvalCase> cases =
-        sample(split.equals("test") ? loo.test() : loo.validation());
+        Sampling.sample(split.equals("test") ? loo.test() : loo.validation(), users, seed);
     List<String> notes = new ArrayList<>();
     GeneratorModel model = null;
     BeamSearch search = null;
@@ -460,15 +458,6 @@ final class RerankEvalCommand implements Callable<Integer> {
       throw new DataFormatException(file, 0, "item_id", "no item ids (one per line)");
     }
     return fresh;
-  }
-
-  private List<LeaveOneOutSplit.EvalCase> sample(List<LeaveOneOutSplit.EvalCase> all) {
-    if (users == null || users >= all.size()) {
-      return all;
-    }
-    List<LeaveOneOutSplit.EvalCase> shuffled = new ArrayList<>(all);
-    Collections.shuffle(shuffled, new Random(seed));
-    return List.copyOf(shuffled.subList(0, users));
   }
 
   private String embedCommand(Dataset d, Path runDir) {
