@@ -200,8 +200,10 @@ final class ServeCommand implements Callable<Integer> {
     Engine.getEngine("PyTorch");
     JniUtils.setNumThreads(settings.torchThreads);
     ModelHolder holder = new ModelHolder();
+    // with the dataset: its training histories feed the ItemKNN channel and the ranker
+    List<int[]> train = d == null ? null : genrec.generator.data.LeaveOneOutSplit.of(d).train();
     Function<Path, ServingModel> loader = d != null
-        ? dir -> ServingModel.load(snap, dir, others, historyWindow)
+        ? dir -> ServingModel.load(snap, train, dir, others, historyWindow)
         : dir -> ServingModel.load(CatalogSnapshot.read(dir), dir, others, historyWindow);
     GenrecServer server = GenrecServer.start(config, holder, loader);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -223,7 +225,7 @@ final class ServeCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     ServingModel model;
     try {
-      model = ServingModel.load(snap, runDir, others, historyWindow);
+      model = loader.apply(runDir);
     } catch (RuntimeException e) {
       server.stop().join();
       throw e;

@@ -150,7 +150,13 @@ public final class ServingModel {
     return load(d, null, runDir, others, historyWindow);
   }
 
-  private static ServingModel load(CatalogSnapshot d, List<int[]> train, Path runDir,
+  /**
+   * As {@link #load(CatalogSnapshot, Path, List, int)}, with the dataset's training histories:
+   * the ItemKNN channel and the run's ranker ({@code genrec serve --data}).
+   *
+   * @param train the leave-one-out training histories of the dataset, or null
+   */
+  public static ServingModel load(CatalogSnapshot d, List<int[]> train, Path runDir,
       List<Path> others, int historyWindow) {
     List<Path> dirs = new ArrayList<>();
     dirs.add(runDir);

@@ -261,8 +261,14 @@ class PipelineHttpTest {
         "--preset", "tiny", "--run", copy.toString(), "--quotas",
         "generator=10,itemknn=10,content=5,popularity=5", "--epochs", "2", "--negatives", "10",
         "--threads", "1"));
-    ServingModel model = ServingModel.load(dataset, copy, 20);
+    // as 'genrec serve --data' loads it: the catalogue snapshot and the training histories
+    ServingModel model = ServingModel.load(CatalogSnapshot.of(dataset),
+        genrec.generator.data.LeaveOneOutSplit.of(dataset).train(), copy, List.of(), 20);
     assertNotNull(model.scorer(), "a run with ranker/ serves its ranker");
+    assertTrue(model.recall().has("itemknn"));
+    ServingModel withoutData = ServingModel.load(CatalogSnapshot.of(dataset), copy, List.of(), 20);
+    assertEquals(null, withoutData.scorer(), "no training histories: no ranker features");
+    withoutData.release();
     assertTrue(model.scorer().describe().startsWith("mmoe("), model.scorer().describe());
     // offline: the features and the ranker as 'genrec eval --cascade' builds them (fitted on
     // the training split), over the list the request below merges (itemknn and popularity),
