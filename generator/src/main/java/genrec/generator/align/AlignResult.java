@@ -37,12 +37,19 @@ public record AlignResult(
    * @param valNdcg10 NDCG@10 on the fixed validation subset (history excluded)
    * @param valRecall10 Recall@10 on it
    * @param valReward mean list reward of the subset's top-K lists
+   * @param valRelevance the reward model's mean item relevance in those lists
+   * @param valDiversity their mean intra-list diversity (1 − mean pairwise text cosine; NaN
+   *     when the run has no item vectors)
+   * @param valNewShare their share of new items (held out by {@code quantize --cold-items};
+   *     NaN when the run holds none out)
+   * @param valHistoryShare their share of items already in the user's history
    * @param trainLoss mean loss since the previous point (NaN at step 0)
    * @param margin mean implied reward margin {@code z} since the previous point
    * @param accuracy share of pairs with {@code z > 0} since the previous point
    */
   public record CurvePoint(double seconds, long step, double valNdcg10, double valRecall10,
-      double valReward, double trainLoss, double margin, double accuracy) {}
+      double valReward, double valRelevance, double valDiversity, double valNewShare,
+      double valHistoryShare, double trainLoss, double margin, double accuracy) {}
 
   /**
    * One pair-generation round.
@@ -66,11 +73,13 @@ public record AlignResult(
   /** The curve as CSV with a header line. */
   public static String curveCsv(List<CurvePoint> curve) {
     StringBuilder sb = new StringBuilder(
-        "seconds,step,val_ndcg10,val_recall10,val_reward,train_loss,margin,accuracy\n");
+        "seconds,step,val_ndcg10,val_recall10,val_reward,val_relevance,val_ild,val_new_share,"
+        + "val_history_share,train_loss,margin,accuracy\n");
     for (CurvePoint p : curve) {
-      sb.append(String.format(Locale.ROOT, "%.2f,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f%n",
-          p.seconds(), p.step(), p.valNdcg10(), p.valRecall10(), p.valReward(), p.trainLoss(),
-          p.margin(), p.accuracy()));
+      sb.append(String.format(Locale.ROOT,
+          "%.2f,%d,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f%n", p.seconds(), p.step(),
+          p.valNdcg10(), p.valRecall10(), p.valReward(), p.valRelevance(), p.valDiversity(),
+          p.valNewShare(), p.valHistoryShare(), p.trainLoss(), p.margin(), p.accuracy()));
     }
     return sb.toString();
   }
@@ -93,12 +102,15 @@ public record AlignResult(
           + "reward %.4f; best at step %d: NDCG@10 %.4f, Recall@10 %.4f, reward %.4f%n",
           ref.valNdcg10(), ref.valRecall10(), ref.valReward(), best.step(), best.valNdcg10(),
           best.valRecall10(), best.valReward()));
-      sb.append(String.format(Locale.ROOT, "%8s %6s %9s %9s %8s %8s %8s %8s%n", "seconds",
-          "step", "NDCG@10", "Recall@10", "reward", "loss", "margin", "acc"));
+      sb.append(String.format(Locale.ROOT,
+          "%8s %6s %9s %9s %8s %8s %8s %8s %8s %8s %8s %8s%n", "seconds", "step", "NDCG@10",
+          "Recall@10", "reward", "relev.", "ILD", "new", "in-hist", "loss", "margin", "acc"));
       for (CurvePoint p : curve) {
-        sb.append(String.format(Locale.ROOT, "%8.1f %6d %9.4f %9.4f %8.4f %8.4f %8.4f %8.3f%n",
-            p.seconds(), p.step(), p.valNdcg10(), p.valRecall10(), p.valReward(), p.trainLoss(),
-            p.margin(), p.accuracy()));
+        sb.append(String.format(Locale.ROOT,
+            "%8.1f %6d %9.4f %9.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.4f %8.3f%n",
+            p.seconds(), p.step(), p.valNdcg10(), p.valRecall10(), p.valReward(),
+            p.valRelevance(), p.valDiversity(), p.valNewShare(), p.valHistoryShare(),
+            p.trainLoss(), p.margin(), p.accuracy()));
       }
     }
     return sb.toString();

@@ -44,6 +44,16 @@ public final class CompositeReward implements Reward {
   }
 
   @Override
+  public boolean measuresDiversity() {
+    return similarity != null;
+  }
+
+  @Override
+  public boolean measuresNewItems() {
+    return newItems != null;
+  }
+
+  @Override
   public Scored score(int[] history, int[] items) {
     int n = items.length;
     if (n == 0) {

@@ -552,6 +552,10 @@ public final class DpoTrainer {
       String dataFp) {
     EvalReport r;
     double rewardSum = 0;
+    double relSum = 0;
+    double divSum = 0;
+    double newSum = 0;
+    double histSum = 0;
     try (BeamSearch search = BeamSearch.builder().setModel(net).setCatalogue(trie)
         .optBeamWidth(config.validationBeam()).optExcludeHistory(true).build()) {
       GenerativeRecommender rec = new GenerativeRecommender(search, 10, "aligned generator");
@@ -569,16 +573,23 @@ public final class DpoTrainer {
         }
         List<BeamResult> res = search.search(hist, null, k);
         for (int i = 0; i < hist.length; i++) {
-          rewardSum += reward.score(hist[i], validItems(res.get(i))).list();
+          Reward.Scored s = reward.score(hist[i], validItems(res.get(i)));
+          rewardSum += s.list();
+          relSum += s.relevance();
+          divSum += s.diversity();
+          newSum += s.newShare();
+          histSum += s.historyShare();
         }
       }
     }
-    double valReward = rewardSum / subset.size();
+    int n = subset.size();
+    double valReward = rewardSum / n;
     double ndcg = r.ndcgAt(10);
     double recall = r.recallAt(10);
     boolean first = st.count == 0;
     st.curve.add(new AlignResult.CurvePoint(seconds, st.step, ndcg, recall, valReward,
-        first ? Double.NaN : st.lossSum / st.count, first ? Double.NaN : st.marginSum / st.count,
+        relSum / n, reward.measuresDiversity() ? divSum / n : Double.NaN,
+        reward.measuresNewItems() ? newSum / n : Double.NaN, histSum / n, first ? Double.NaN : st.lossSum / st.count, first ? Double.NaN : st.marginSum / st.count,
         first ? Double.NaN : st.accSum / st.count));
     st.lossSum = 0;
     st.marginSum = 0;
@@ -665,7 +676,9 @@ public final class DpoTrainer {
       for (JsonNode p : h.path("curve")) {
         st.curve.add(new AlignResult.CurvePoint(number(p.path("seconds")),
             p.path("step").asLong(), number(p.path("valNdcg10")), number(p.path("valRecall10")),
-            number(p.path("valReward")), number(p.path("trainLoss")), number(p.path("margin")),
+            number(p.path("valReward")), number(p.path("valRelevance")),
+            number(p.path("valDiversity")), number(p.path("valNewShare")),
+            number(p.path("valHistoryShare")), number(p.path("trainLoss")), number(p.path("margin")),
             number(p.path("accuracy"))));
       }
       for (JsonNode r : h.path("rounds")) {

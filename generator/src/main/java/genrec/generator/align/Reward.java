@@ -12,6 +12,16 @@ public interface Reward {
    */
   Scored score(int[] history, int[] items);
 
+  /** Whether {@link Scored#diversity()} is measured (item vectors given), not a placeholder 0. */
+  default boolean measuresDiversity() {
+    return false;
+  }
+
+  /** Whether {@link Scored#newShare()} is measured (a new-item set given). */
+  default boolean measuresNewItems() {
+    return false;
+  }
+
   /**
    * A scored list.
    *

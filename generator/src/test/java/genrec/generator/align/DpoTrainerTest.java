@@ -68,7 +68,12 @@ class DpoTrainerTest {
     AlignConfig c = AlignConfig.tiny().toBuilder().setSteps(30).setRounds(3)
         .setUsersPerRound(32).setBatchSize(16).setLearningRate(2e-3f).optValidateEvery(15)
         .optCheckpointEvery(0).optSelectBy(AlignConfig.Selection.REWARD).build();
-    Reward reward = new CompositeReward(GROUP, new RewardWeights(1, 0, 0, 0), null, null);
+    // the group is also named "new" at weight 0: its share is measured, not rewarded twice
+    java.util.BitSet group = new java.util.BitSet();
+    for (int i = 0; i < data.itemCodes().length; i++) {
+      group.set(i, inGroup(i));
+    }
+    Reward reward = new CompositeReward(GROUP, new RewardWeights(1, 0, 0, 0), null, group);
     try (GeneratorModel ref = AlignFixtures.reference(data, 21)) {
       double before = groupShare(ref);
       AlignResult r = trainer(c, 4).optOutputDir(dir).build().align(data, ref, reward);
@@ -87,6 +92,14 @@ class DpoTrainerTest {
         assertTrue(Double.isNaN(curve.get(0).trainLoss()));
         assertTrue(curve.get(2).valReward() > curve.get(0).valReward(), r.summary());
         assertTrue(curve.get(2).accuracy() > 0.5, r.summary());
+        for (AlignResult.CurvePoint p : curve) {
+          // relevance is group membership, so it, the reward and the "new" share agree
+          assertEquals(p.valReward(), p.valRelevance(), 1e-9);
+          assertEquals(p.valRelevance(), p.valNewShare(), 1e-9);
+          assertTrue(Double.isNaN(p.valDiversity()), "no vectors: diversity not measured");
+          assertTrue(p.valHistoryShare() >= 0 && p.valHistoryShare() <= 1);
+        }
+        assertTrue(curve.get(2).valNewShare() > curve.get(0).valNewShare(), r.summary());
         assertTrue(r.bestStep() > 0, r.summary());
         assertEquals(ref.sidFingerprint(), tuned.sidFingerprint());
         assertEquals(ref.dataFingerprint(), tuned.dataFingerprint());

@@ -17,6 +17,7 @@ import genrec.generator.data.LeaveOneOutSplit.EvalCase;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.TensorFile;
 import genrec.generator.train.TrainData;
+import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.quantizer.io.AtomicFiles;
 import genrec.serving.http.ModelFiles;
 import java.io.IOException;
@@ -166,24 +167,21 @@ final class AlignCommand implements Callable<Integer> {
     }
     DpoTrainer trainer = b.build();
     AlignConfig c = trainer.config();
+    if (weights.novelty() > 0 && cold == null) {
+      throw new IllegalArgumentException("--reward-weights new=" + weights.novelty()
+          + ": the new items are those 'genrec quantize --cold-items' held out, and this run "
+          + "holds none out");
+    }
+    // the new-item share and the diversity are measured (and reported at every validation)
+    // whenever the run can give them, rewarded only with a weight > 0
     BitSet newItems = null;
-    if (weights.novelty() > 0) {
-      if (cold == null) {
-        throw new IllegalArgumentException("--reward-weights new=" + weights.novelty()
-            + ": the new items are those 'genrec quantize --cold-items' held out, and this run "
-            + "holds none out");
-      }
+    if (cold != null) {
       newItems = new BitSet();
       for (int i : cold.items()) {
         newItems.set(i);
       }
     }
-    ItemSimilarity similarity = null;
-    if (weights.diversity() > 0) {
-      ContentKnn vectors = ContentKnn.of(RunEmbeddings.load(d.catalog(), runDir, "genrec embed "
-          + "--data " + data.data + " --run " + runDir), ContentKnn.Options.defaults());
-      similarity = vectors::cosine;
-    }
+    ItemSimilarity similarity = itemSimilarity(d, runDir, weights.diversity() > 0);
     // the generator learnt from the training split (without held-out items, if any)
     LeaveOneOutSplit split = ColdStart.trainingSplit(full, cold, false, "align");
     TrainData td = TrainData.of(split, codes);
@@ -238,6 +236,26 @@ final class AlignCommand implements Callable<Integer> {
       throw new UncheckedIOException(e);
     }
     return 0;
+  }
+
+  /**
+   * Text cosine between items, from the run's cached embeddings: required for a diversity
+   * reward; otherwise only to report the lists' diversity, so null when the run has none.
+   */
+  private ItemSimilarity itemSimilarity(Dataset d, Path runDir, boolean required) {
+    String embed = "genrec embed --data " + data.data + " --run " + runDir;
+    EmbeddingMatrix m;
+    try {
+      m = RunEmbeddings.load(d.catalog(), runDir, embed);
+    } catch (IllegalArgumentException e) {
+      if (required) {
+        throw e;
+      }
+      System.err.println("genrec align: the lists' diversity is not reported (no item "
+          + "embeddings of this catalogue in the run; '" + embed + "' makes them)");
+      return null;
+    }
+    return ContentKnn.of(m, ContentKnn.Options.defaults())::cosine;
   }
 
   /** The preset's settings with every option given. */

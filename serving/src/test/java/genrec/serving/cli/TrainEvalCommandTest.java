@@ -234,7 +234,10 @@ class TrainEvalCommandTest {
       assertTrue(Files.isRegularFile(out.resolve(f)), f);
     }
     assertTrue(Files.readString(out.resolve("model.json")).contains("\"method\" : \"DPO\""));
-    assertEquals(4, Files.readString(out.resolve("align-curve.csv")).lines().count()); // 0, 2, 4
+    String alignCurve = Files.readString(out.resolve("align-curve.csv"));
+    assertEquals(4, alignCurve.lines().count(), alignCurve); // header, steps 0, 2, 4
+    assertTrue(alignCurve.startsWith("seconds,step,val_ndcg10,val_recall10,val_reward,"
+        + "val_relevance,val_ild,val_new_share,val_history_share,"), alignCurve);
 
     CliRun again = run("align", "--data", d, "--preset", "tiny", "--run", r, "--resume",
         "--threads", "1", "--beta", "0.5");
