@@ -1,7 +1,5 @@
 package genrec.serving.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import genrec.cascade.rank.CascadeData;
 import genrec.cascade.rank.CascadeInputs;
 import genrec.cascade.rank.CascadeRecommender;
@@ -20,8 +18,7 @@ import genrec.generator.eval.EvalReport;
 import genrec.generator.eval.Evaluator;
 import genrec.generator.eval.Recommender;
 import genrec.quantizer.io.Progress;
-import java.io.IOException;
-import java.nio.file.Files;
+import genrec.serving.http.RankerCascade;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,29 +33,17 @@ import java.util.Locale;
 final class CascadeEvaluation {
   private CascadeEvaluation() {}
 
-  /** The saved cascade of a run: quotas, beam, history and tasks of its ranker. */
-  record Spec(String quotas, Integer beam, float likedAt, List<String> features) {
-    static Spec read(Path runDir) {
-      Path f = runDir.resolve(RankCommand.DIR).resolve(RankCommand.CASCADE_FILE);
-      if (!Files.isRegularFile(f) || !RankCommand.exists(runDir)) {
-        throw new IllegalArgumentException("--cascade: the run has no trained ranker ("
-            + RankCommand.DIR + "/); run 'genrec rank train' first");
-      }
-      try {
-        JsonNode j = new ObjectMapper().readTree(f.toFile());
-        List<String> names = new ArrayList<>();
-        j.get("features").forEach(n -> names.add(n.asText()));
-        return new Spec(j.get("quotas").asText(), j.has("beam") ? j.get("beam").asInt() : null,
-            (float) j.get("likedAt").asDouble(), names);
-      } catch (IOException | RuntimeException e) {
-        throw new IllegalArgumentException(RankCommand.DIR + "/" + RankCommand.CASCADE_FILE
-            + " of the run is unreadable: retrain with 'genrec rank train'");
-      }
+  /** The run's ranker cascade, for {@code --cascade} (its errors say so). */
+  static RankerCascade cascadeOf(Path runDir) {
+    try {
+      return RankerCascade.read(runDir);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--cascade: " + e.getMessage(), e);
     }
   }
 
   static int run(DataCommand.DataOptions data, Path runDir, Dataset d, int threads) {
-    Spec spec = Spec.read(runDir);
+    RankerCascade spec = cascadeOf(runDir);
     LeaveOneOutSplit loo = LeaveOneOutSplit.of(d);
     ColdItems cold = ColdStart.of(d, runDir);
     LeaveOneOutSplit split = ColdStart.trainingSplit(loo, cold, false, "eval --cascade");
@@ -66,7 +51,7 @@ final class CascadeEvaluation {
     List<String> aucLines = new ArrayList<>();
     try (CascadeSetup setup = CascadeSetup.open(data, d, runDir, spec.quotas(), spec.beam(),
             threads, split);
-        RankerModel ranker = RankerModel.load(runDir.resolve(RankCommand.DIR))) {
+        RankerModel ranker = RankerModel.load(runDir.resolve(RankerCascade.DIR))) {
       setup.notes.forEach(n -> System.out.println("note: " + n));
       if (!setup.merger.describe().equals(spec.quotas())) {
         throw new IllegalArgumentException("--cascade: the ranker was trained on the cascade "

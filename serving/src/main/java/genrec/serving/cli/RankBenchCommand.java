@@ -56,7 +56,7 @@ final class RankBenchCommand implements Callable<Integer> {
     }
     Dataset d = data.load();
     Path runDir = run.dir(d);
-    CascadeEvaluation.Spec spec = CascadeEvaluation.Spec.read(runDir);
+    genrec.serving.http.RankerCascade spec = genrec.serving.http.RankerCascade.read(runDir);
     LeaveOneOutSplit loo = LeaveOneOutSplit.of(d);
     ColdItems cold = ColdStart.of(d, runDir);
     LeaveOneOutSplit split = ColdStart.trainingSplit(loo, cold, false, "bench rank");
@@ -69,7 +69,7 @@ final class RankBenchCommand implements Callable<Integer> {
     }
     try (CascadeSetup setup = CascadeSetup.open(data, d, runDir, asked, spec.beam(), 1,
             split);
-        RankerModel ranker = RankerModel.load(runDir.resolve(RankCommand.DIR))) {
+        RankerModel ranker = RankerModel.load(runDir.resolve(genrec.serving.http.RankerCascade.DIR))) {
       CascadeInputs inputs = setup.fit(split.train());
       List<LeaveOneOutSplit.EvalCase> cases =
           Sampling.sample(split.validation(), warmup + users, seed);

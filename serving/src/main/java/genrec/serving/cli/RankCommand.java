@@ -1,7 +1,5 @@
 package genrec.serving.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import genrec.cascade.rank.CascadeData;
 import genrec.cascade.rank.CascadeInputs;
 import genrec.cascade.rank.RankExamples;
@@ -13,9 +11,8 @@ import genrec.cascade.rank.RankerTrainer;
 import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
-import genrec.quantizer.io.AtomicFiles;
 import genrec.quantizer.io.Progress;
-import java.nio.file.Files;
+import genrec.serving.http.RankerCascade;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +29,7 @@ import picocli.CommandLine.Option;
     subcommands = {RankCommand.Train.class})
 final class RankCommand implements Runnable {
   /** The ranker's folder inside a run. */
-  static final String DIR = genrec.serving.http.RankerScorer.DIR;
-  /** How the cascade around the ranker was built (quotas, beam, history), read by eval. */
-  static final String CASCADE_FILE = genrec.serving.http.RankerScorer.CASCADE_FILE;
+  static final String DIR = RankerCascade.DIR;
 
   @Override
   public void run() {
@@ -179,7 +174,8 @@ final class RankCommand implements Runnable {
         try (RankerModel model = result.model()) {
           model.save(out);
         }
-        writeCascade(out.resolve(CASCADE_FILE), setup, trainInputs, cd);
+        new RankerCascade(setup.merger.describe(), beam, setup.historyLength, likedAt, cd.tasks(),
+            trainInputs.features().names()).write(out.resolve(RankerCascade.FILE));
         System.out.print(table(result, cd.tasks()));
         System.out.printf(Locale.ROOT, "trained in %.1f s; wrote %s (best epoch %d: validation "
             + "AUC of %s %.4f)%n", result.seconds(), out, result.bestEpoch(), cd.tasks().get(0),
@@ -224,20 +220,6 @@ final class RankCommand implements Runnable {
       }
       return Math.max(1, max);
     }
-
-    private void writeCascade(Path file, CascadeSetup setup, CascadeInputs inputs,
-        CascadeData cd) {
-      ObjectNode j = new ObjectMapper().createObjectNode();
-      j.put("quotas", setup.merger.describe());
-      if (beam != null) {
-        j.put("beam", beam);
-      }
-      j.put("historyLength", setup.historyLength);
-      j.put("likedAt", likedAt);
-      j.putPOJO("tasks", cd.tasks());
-      j.putPOJO("features", inputs.features().names());
-      AtomicFiles.writeString(file, j.toPrettyString() + "\n");
-    }
   }
 
   static RankerConfig.Mixture mixture(String name) {
@@ -248,9 +230,5 @@ final class RankCommand implements Runnable {
       default -> throw new IllegalArgumentException("--mixture=" + name
           + " must be mmoe, ple or shared-bottom");
     };
-  }
-
-  static boolean exists(Path runDir) {
-    return Files.isRegularFile(runDir.resolve(DIR).resolve(RankerModel.MODEL_FILE));
   }
 }

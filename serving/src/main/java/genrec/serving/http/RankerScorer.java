@@ -1,17 +1,12 @@
 package genrec.serving.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import genrec.cascade.rank.RankExamples;
 import genrec.cascade.rank.RankFeatures;
 import genrec.cascade.rank.RankRows;
 import genrec.cascade.rank.RankerModel;
 import genrec.cascade.recall.CandidateMerger;
 import genrec.cascade.recall.MergedCandidates;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -29,11 +24,6 @@ import java.util.function.IntFunction;
  * <p>Thread-safe; holds the ranker's native memory until {@link #close()}.
  */
 public final class RankerScorer implements CandidateScorer, AutoCloseable {
-  /** The ranker's folder inside a run. */
-  public static final String DIR = "ranker";
-  /** The cascade the ranker was trained on, written by {@code genrec rank train}. */
-  public static final String CASCADE_FILE = "cascade.json";
-
   private final RankerModel model;
   private final RankFeatures features;
   private final int numItems;
@@ -51,13 +41,6 @@ public final class RankerScorer implements CandidateScorer, AutoCloseable {
     this.name = name;
   }
 
-  /** Whether {@code runDir} holds a trained ranker. */
-  static boolean exists(Path runDir) {
-    Path dir = runDir.resolve(DIR);
-    return Files.isRegularFile(dir.resolve(RankerModel.MODEL_FILE))
-        && Files.isRegularFile(dir.resolve(CASCADE_FILE));
-  }
-
   /**
    * Loads the run's ranker for {@code recall}'s channels.
    *
@@ -68,33 +51,19 @@ public final class RankerScorer implements CandidateScorer, AutoCloseable {
    */
   static RankerScorer load(Path runDir, RecallSources recall, int[][] codes,
       IntFunction<int[]> codesOf) {
-    Path dir = runDir.resolve(DIR);
-    JsonNode spec;
-    try {
-      spec = new ObjectMapper().readTree(dir.resolve(CASCADE_FILE).toFile());
-    } catch (IOException e) {
-      throw new IllegalArgumentException(DIR + "/" + CASCADE_FILE + " is unreadable: retrain "
-          + "with 'genrec rank train'");
-    }
-    if (!spec.hasNonNull("quotas") || !spec.hasNonNull("historyLength")
-        || !spec.path("features").isArray()) {
-      throw new IllegalArgumentException(DIR + "/" + CASCADE_FILE + " lacks quotas, "
-          + "historyLength or features: retrain with 'genrec rank train'");
-    }
-    List<String> channels = CandidateMerger.builder().addChannels(spec.get("quotas").asText())
+    RankerCascade spec = RankerCascade.read(runDir);
+    List<String> channels = CandidateMerger.builder().addChannels(spec.quotas())
         .build().channels();
-    RankFeatures f = recall.rankFeatures(channels, spec.get("historyLength").asInt(), codes);
+    RankFeatures f = recall.rankFeatures(channels, spec.historyLength(), codes);
     if (f == null) {
       throw new IllegalArgumentException("the ranker reads ItemKNN features of the training "
           + "interactions: serve the run with --data");
     }
-    List<String> names = new ArrayList<>();
-    spec.get("features").forEach(n -> names.add(n.asText()));
-    if (!names.equals(f.names())) {
+    if (!spec.features().equals(f.names())) {
       throw new IllegalArgumentException("the ranker's features differ from this version's: "
           + "retrain with 'genrec rank train'");
     }
-    RankerModel m = RankerModel.load(dir);
+    RankerModel m = RankerModel.load(runDir.resolve(RankerCascade.DIR));
     if (m.config().numItems() != f.numItems() || m.config().numDense() != f.numDense()
         || m.config().historyLength() != f.historyLength()) {
       m.close();
@@ -104,7 +73,7 @@ public final class RankerScorer implements CandidateScorer, AutoCloseable {
           + f.historyLength() + ": retrain with 'genrec rank train'");
     }
     return new RankerScorer(m, f, codesOf, m.config().mixture().name().toLowerCase(java.util.Locale.ROOT)
-        + "(" + spec.get("quotas").asText() + ")");
+        + "(" + spec.quotas() + ")");
   }
 
   @Override

@@ -231,7 +231,7 @@ public final class ServingModel {
       }
       ServingModel served = new ServingModel(runDir, d, members, tables, added, window,
           RecallSources.of(d, train, runDir), addedTime);
-      if (RankerScorer.exists(runDir)) {
+      if (RankerCascade.exists(runDir)) {
         try {
           served.ranker = RankerScorer.load(runDir, served.recall, firstCodes, served::codes);
           served.scorer = served.ranker;
