@@ -589,7 +589,8 @@ public final class DpoTrainer {
     boolean first = st.count == 0;
     st.curve.add(new AlignResult.CurvePoint(seconds, st.step, ndcg, recall, valReward,
         relSum / n, reward.measuresDiversity() ? divSum / n : Double.NaN,
-        reward.measuresNewItems() ? newSum / n : Double.NaN, histSum / n, first ? Double.NaN : st.lossSum / st.count, first ? Double.NaN : st.marginSum / st.count,
+        reward.measuresNewItems() ? newSum / n : Double.NaN, histSum / n,
+        first ? Double.NaN : st.lossSum / st.count, first ? Double.NaN : st.marginSum / st.count,
         first ? Double.NaN : st.accSum / st.count));
     st.lossSum = 0;
     st.marginSum = 0;
@@ -678,8 +679,8 @@ public final class DpoTrainer {
             p.path("step").asLong(), number(p.path("valNdcg10")), number(p.path("valRecall10")),
             number(p.path("valReward")), number(p.path("valRelevance")),
             number(p.path("valDiversity")), number(p.path("valNewShare")),
-            number(p.path("valHistoryShare")), number(p.path("trainLoss")), number(p.path("margin")),
-            number(p.path("accuracy"))));
+            number(p.path("valHistoryShare")), number(p.path("trainLoss")),
+            number(p.path("margin")), number(p.path("accuracy"))));
       }
       for (JsonNode r : h.path("rounds")) {
         st.rounds.add(TensorFile.JSON.treeToValue(r, AlignResult.Round.class));

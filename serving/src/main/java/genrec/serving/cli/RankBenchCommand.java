@@ -9,6 +9,7 @@ import genrec.cascade.recall.MergedCandidates;
 import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
+import genrec.serving.http.RankerCascade;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -56,7 +57,7 @@ final class RankBenchCommand implements Callable<Integer> {
     }
     Dataset d = data.load();
     Path runDir = run.dir(d);
-    genrec.serving.http.RankerCascade spec = genrec.serving.http.RankerCascade.read(runDir);
+    RankerCascade spec = RankerCascade.read(runDir);
     LeaveOneOutSplit loo = LeaveOneOutSplit.of(d);
     ColdItems cold = ColdStart.of(d, runDir);
     LeaveOneOutSplit split = ColdStart.trainingSplit(loo, cold, false, "bench rank");
@@ -69,7 +70,7 @@ final class RankBenchCommand implements Callable<Integer> {
     }
     try (CascadeSetup setup = CascadeSetup.open(data, d, runDir, asked, spec.beam(), 1,
             split);
-        RankerModel ranker = RankerModel.load(runDir.resolve(genrec.serving.http.RankerCascade.DIR))) {
+        RankerModel ranker = RankerModel.load(runDir.resolve(RankerCascade.DIR))) {
       CascadeInputs inputs = setup.fit(split.train());
       List<LeaveOneOutSplit.EvalCase> cases =
           Sampling.sample(split.validation(), warmup + users, seed);

@@ -28,9 +28,6 @@ import picocli.CommandLine.Option;
         + "MMoE or PLE experts).",
     subcommands = {RankCommand.Train.class})
 final class RankCommand implements Runnable {
-  /** The ranker's folder inside a run. */
-  static final String DIR = RankerCascade.DIR;
-
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
@@ -167,7 +164,7 @@ final class RankCommand implements Runnable {
             .build();
         RankTrainConfig tc = RankTrainConfig.builder().setEpochs(epochs).setBatchSize(batchSize)
             .setLearningRate(learningRate).build();
-        Path out = runDir.resolve(DIR);
+        Path out = runDir.resolve(RankerCascade.DIR);
         RankTrainResult result = RankerTrainer.builder().setModelConfig(config)
             .setTrainConfig(tc).setSeed(seed).optOutputDir(out).optProgress(true).build()
             .train(train.rows(config.numTasks()), val.rows(config.numTasks()));
