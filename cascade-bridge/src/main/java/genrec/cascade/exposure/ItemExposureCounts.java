@@ -1,7 +1,7 @@
 package genrec.cascade.exposure;
 
-import genrec.quantizer.io.AtomicFiles;
-import genrec.quantizer.io.DataFormatException;
+import genrec.core.io.AtomicFiles;
+import genrec.core.io.DataFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package genrec.cascade.exposure;
 
-import genrec.quantizer.io.AtomicFiles;
-import genrec.quantizer.io.DataFormatException;
+import genrec.core.io.AtomicFiles;
+import genrec.core.io.DataFormatException;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,5 +1,8 @@
 package genrec.cascade.rank;
 
+import genrec.cascade.rank.features.CascadeData;
+import genrec.cascade.rank.features.RankExamples;
+import genrec.cascade.rank.features.RankFeatures;
 import genrec.cascade.recall.CandidateChannel;
 import genrec.cascade.recall.CandidateMerger;
 import genrec.cascade.recall.ContentChannel;

@@ -1,5 +1,7 @@
 package genrec.cascade.rank;
 
+import genrec.cascade.rank.features.QueryScorer;
+import genrec.cascade.rank.features.RankFeatures;
 import genrec.cascade.recall.MergedCandidates;
 import genrec.generator.eval.Recommender;
 import java.util.Arrays;

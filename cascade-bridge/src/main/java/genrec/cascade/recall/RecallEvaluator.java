@@ -1,7 +1,7 @@
 package genrec.cascade.recall;
 
+import genrec.core.io.Progress;
 import genrec.generator.data.LeaveOneOutSplit.EvalCase;
-import genrec.quantizer.io.Progress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

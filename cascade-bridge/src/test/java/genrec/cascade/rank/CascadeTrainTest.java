@@ -2,12 +2,20 @@ package genrec.cascade.rank;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.cascade.rank.features.QueryScorer;
+import genrec.cascade.rank.features.RankExamples;
+import genrec.cascade.rank.features.RankRows;
+import genrec.cascade.rank.model.RankerConfig;
+import genrec.cascade.rank.model.RankerModel;
+import genrec.cascade.rank.train.RankTrainConfig;
+import genrec.cascade.rank.train.RankTrainResult;
+import genrec.cascade.rank.train.RankerTrainer;
 import genrec.cascade.recall.CandidateMerger;
+import genrec.core.io.Progress;
 import genrec.generator.baseline.ContentKnn;
 import genrec.generator.baseline.ItemKnn;
-import genrec.generator.eval.Evaluator;
 import genrec.generator.data.LeaveOneOutSplit;
-import genrec.quantizer.io.Progress;
+import genrec.generator.eval.Evaluator;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

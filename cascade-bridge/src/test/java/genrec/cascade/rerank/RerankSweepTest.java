@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import genrec.cascade.rerank.RerankSweep.Method;
 import genrec.cascade.rerank.RerankSweep.Setting;
-import genrec.quantizer.io.Progress;
+import genrec.core.io.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,4 +1,4 @@
-package genrec.quantizer.io;
+package genrec.core.io;
 
 import java.nio.file.Path;
 

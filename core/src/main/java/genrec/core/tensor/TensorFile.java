@@ -1,12 +1,11 @@
-package genrec.generator.train;
+package genrec.core.tensor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import genrec.quantizer.io.AtomicFiles;
-import genrec.quantizer.io.DataFormatException;
-import genrec.quantizer.sid.QuantizerFiles.Tensor;
+import genrec.core.io.AtomicFiles;
+import genrec.core.io.DataFormatException;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

@@ -1,4 +1,4 @@
-package genrec.quantizer.io;
+package genrec.core.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

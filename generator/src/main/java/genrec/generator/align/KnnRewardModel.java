@@ -2,12 +2,12 @@ package genrec.generator.align;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import genrec.core.io.AtomicFiles;
+import genrec.core.io.DataFormatException;
+import genrec.core.io.Fingerprint;
+import genrec.core.tensor.TensorFile;
 import genrec.generator.baseline.ItemKnn;
 import genrec.generator.data.LeaveOneOutSplit.EvalCase;
-import genrec.generator.train.TensorFile;
-import genrec.quantizer.io.AtomicFiles;
-import genrec.quantizer.io.DataFormatException;
-import genrec.quantizer.io.Fingerprint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

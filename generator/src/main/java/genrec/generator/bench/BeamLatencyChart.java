@@ -1,6 +1,6 @@
 package genrec.generator.bench;
 
-import genrec.quantizer.io.AtomicFiles;
+import genrec.core.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

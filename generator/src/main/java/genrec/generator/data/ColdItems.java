@@ -1,8 +1,8 @@
 package genrec.generator.data;
 
+import genrec.core.io.AtomicFiles;
+import genrec.core.io.DataFormatException;
 import genrec.quantizer.catalog.Catalog;
-import genrec.quantizer.io.AtomicFiles;
-import genrec.quantizer.io.DataFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package genrec.generator.data;
 
+import genrec.core.io.ReadReport;
 import genrec.quantizer.catalog.Catalog;
-import genrec.quantizer.io.ReadReport;
 import java.util.List;
 
 /**

@@ -3,8 +3,8 @@ package genrec.generator.data;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import genrec.core.io.AtomicFiles;
 import genrec.quantizer.catalog.Item;
-import genrec.quantizer.io.AtomicFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 

@@ -1,9 +1,9 @@
 package genrec.generator.data;
 
+import genrec.core.io.DataFormatException;
+import genrec.core.io.ReadReport;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.catalog.CatalogReaders;
-import genrec.quantizer.io.DataFormatException;
-import genrec.quantizer.io.ReadReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package genrec.generator.eval;
 
+import genrec.core.io.Progress;
 import genrec.generator.data.LeaveOneOutSplit.EvalCase;
-import genrec.quantizer.io.Progress;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;

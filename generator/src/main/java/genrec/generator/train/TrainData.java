@@ -1,8 +1,8 @@
 package genrec.generator.train;
 
+import genrec.core.io.Fingerprint;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.data.LeaveOneOutSplit.EvalCase;
-import genrec.quantizer.io.Fingerprint;
 import java.util.List;
 
 /**

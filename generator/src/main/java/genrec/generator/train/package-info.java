@@ -9,7 +9,7 @@
  * genrec.generator.train.GeneratorModel}, and the {@link genrec.generator.train.TrainResult}.
  *
  * <p>Files are single binary files written atomically by {@link
- * genrec.generator.train.TensorFile}: a JSON header (configs, seed, fingerprints, position) and
+ * genrec.core.tensor.TensorFile}: a JSON header (configs, seed, fingerprints, position) and
  * named float tensors.
  *
  * <p>Shape legend: B batch (samples), S encoder positions, G tokens per position, T decoder

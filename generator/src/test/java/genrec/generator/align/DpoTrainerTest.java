@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.core.tensor.Tensor;
+import genrec.core.tensor.TensorFile;
 import genrec.generator.decode.BeamResult;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.PrefixTrie;
 import genrec.generator.train.GeneratorModel;
-import genrec.generator.train.TensorFile;
 import genrec.generator.train.TrainData;
-import genrec.quantizer.sid.QuantizerFiles.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

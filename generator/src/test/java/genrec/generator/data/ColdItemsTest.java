@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.core.io.DataFormatException;
 import genrec.generator.baseline.ItemKnn;
 import genrec.generator.baseline.MostPop;
 import genrec.generator.train.TrainData;
-import genrec.quantizer.io.DataFormatException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.core.io.ReadReport;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.catalog.Item;
 import genrec.quantizer.catalog.SyntheticCatalog;
-import genrec.quantizer.io.ReadReport;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.core.io.Progress;
 import genrec.generator.data.LeaveOneOutSplit.EvalCase;
-import genrec.quantizer.io.Progress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

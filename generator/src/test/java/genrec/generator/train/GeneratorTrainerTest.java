@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.core.tensor.Tensor;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.data.LeaveOneOutSplit.EvalCase;
 import genrec.generator.data.SyntheticInteractions;
-import genrec.quantizer.sid.QuantizerFiles.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package genrec.quantizer.embed;
 
+import genrec.core.io.AtomicFiles;
+import genrec.core.io.DataFormatException;
+import genrec.core.io.Fingerprint;
+import genrec.core.io.Progress;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.catalog.Item;
-import genrec.quantizer.io.AtomicFiles;
-import genrec.quantizer.io.DataFormatException;
-import genrec.quantizer.io.Fingerprint;
-import genrec.quantizer.io.Progress;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;

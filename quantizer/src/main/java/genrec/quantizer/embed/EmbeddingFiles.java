@@ -1,8 +1,8 @@
 package genrec.quantizer.embed;
 
-import genrec.quantizer.io.AtomicFiles;
-import genrec.quantizer.io.Csv;
-import genrec.quantizer.io.DataFormatException;
+import genrec.core.io.AtomicFiles;
+import genrec.core.io.Csv;
+import genrec.core.io.DataFormatException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package genrec.quantizer.rqkmeans;
 
+import genrec.core.io.Progress;
 import genrec.quantizer.embed.EmbeddingMatrix;
-import genrec.quantizer.io.Progress;
 import genrec.quantizer.sid.Quantizer;
 import java.util.Objects;
 import java.util.Random;

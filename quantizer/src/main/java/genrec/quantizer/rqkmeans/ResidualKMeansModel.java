@@ -1,7 +1,8 @@
 package genrec.quantizer.rqkmeans;
 
+import genrec.core.io.DataFormatException;
+import genrec.core.tensor.Tensor;
 import genrec.quantizer.embed.EmbeddingMatrix;
-import genrec.quantizer.io.DataFormatException;
 import genrec.quantizer.sid.Quantizer;
 import genrec.quantizer.sid.QuantizerFiles;
 import java.io.IOException;
@@ -148,11 +149,11 @@ public final class ResidualKMeansModel implements Quantizer {
 
   @Override
   public void save(Path dir) {
-    Map<String, QuantizerFiles.Tensor> t = new LinkedHashMap<>();
+    Map<String, Tensor> t = new LinkedHashMap<>();
     for (int l = 0; l < centroids.length; l++) {
       t.put(
           "centroids" + l,
-          new QuantizerFiles.Tensor(new long[] {config.codebookSize(), dim}, centroids[l]));
+          new Tensor(new long[] {config.codebookSize(), dim}, centroids[l]));
     }
     QuantizerFiles.write(dir, KIND, seed, dataFingerprint, config, t);
   }
@@ -170,7 +171,7 @@ public final class ResidualKMeansModel implements Quantizer {
     float[][] c = new float[cfg.levels()][];
     int dim = -1;
     for (int l = 0; l < cfg.levels(); l++) {
-      QuantizerFiles.Tensor t = a.tensor("centroids" + l, dir);
+      Tensor t = a.tensor("centroids" + l, dir);
       if (t.shape().length != 2 || t.shape()[0] != cfg.codebookSize()) {
         throw new DataFormatException(
             dir.resolve(QuantizerFiles.WEIGHTS_FILE), 0, "centroids" + l, "bad shape");

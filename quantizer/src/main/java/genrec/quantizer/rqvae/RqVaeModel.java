@@ -10,8 +10,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import genrec.core.io.DataFormatException;
+import genrec.core.tensor.Tensor;
 import genrec.quantizer.embed.EmbeddingMatrix;
-import genrec.quantizer.io.DataFormatException;
 import genrec.quantizer.sid.Quantizer;
 import genrec.quantizer.sid.QuantizerFiles;
 import java.io.IOException;
@@ -45,7 +46,7 @@ public final class RqVaeModel implements Quantizer {
   private final ParameterStore ps;
 
   private RqVaeModel(
-      RqVaeConfig config, Map<String, QuantizerFiles.Tensor> weights, long seed, String fp) {
+      RqVaeConfig config, Map<String, Tensor> weights, long seed, String fp) {
     this.config = config;
     this.seed = seed;
     this.dataFingerprint = fp;
@@ -54,7 +55,7 @@ public final class RqVaeModel implements Quantizer {
       this.block = new RqVaeBlock(config);
       block.initialize(manager, DataType.FLOAT32, new Shape(1, config.inputDim()));
       for (Pair<String, Parameter> p : block.getParameters()) {
-        QuantizerFiles.Tensor t = weights.get(p.getKey());
+        Tensor t = weights.get(p.getKey());
         if (t == null) {
           throw new IllegalArgumentException(
               "missing weight '" + p.getKey() + "' (have " + weights.keySet() + ")");
@@ -77,7 +78,7 @@ public final class RqVaeModel implements Quantizer {
 
   /** A model holding copies of {@code weights} (parameter name to tensor). */
   static RqVaeModel of(
-      RqVaeConfig config, Map<String, QuantizerFiles.Tensor> weights, long seed, String fp) {
+      RqVaeConfig config, Map<String, Tensor> weights, long seed, String fp) {
     return new RqVaeModel(config, weights, seed, fp);
   }
 
@@ -116,11 +117,11 @@ public final class RqVaeModel implements Quantizer {
   }
 
   /** Copies of every weight, by parameter name. */
-  public Map<String, QuantizerFiles.Tensor> weights() {
-    Map<String, QuantizerFiles.Tensor> out = new LinkedHashMap<>();
+  public Map<String, Tensor> weights() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
     for (Pair<String, Parameter> p : block.getParameters()) {
       NDArray a = p.getValue().getArray();
-      out.put(p.getKey(), new QuantizerFiles.Tensor(a.getShape().getShape(), a.toFloatArray()));
+      out.put(p.getKey(), new Tensor(a.getShape().getShape(), a.toFloatArray()));
     }
     return out;
   }

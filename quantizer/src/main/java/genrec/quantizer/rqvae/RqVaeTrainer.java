@@ -13,8 +13,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import genrec.core.io.Progress;
+import genrec.core.tensor.Tensor;
 import genrec.quantizer.embed.EmbeddingMatrix;
-import genrec.quantizer.io.Progress;
 import genrec.quantizer.rqkmeans.KMeans;
 import genrec.quantizer.sid.CodebookStats;
 import genrec.quantizer.sid.Quantizer;
@@ -92,7 +93,7 @@ public final class RqVaeTrainer {
     float[] x = data.data(); // (N, D)
     List<RqVaeTrainResult.EpochStats> history = new ArrayList<>();
     int totalResets = 0;
-    Map<String, QuantizerFiles.Tensor> weights;
+    Map<String, Tensor> weights;
     try (NDManager root = engine.newBaseManager()) {
       RqVaeBlock net = new RqVaeBlock(config);
       net.initialize(root, DataType.FLOAT32, new Shape(config.batchSize(), d));
@@ -221,7 +222,7 @@ public final class RqVaeTrainer {
       for (Pair<String, Parameter> p : net.getParameters()) {
         NDArray a = p.getValue().getArray();
         weights.put(
-            p.getKey(), new QuantizerFiles.Tensor(a.getShape().getShape(), a.toFloatArray()));
+            p.getKey(), new Tensor(a.getShape().getShape(), a.toFloatArray()));
       }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;

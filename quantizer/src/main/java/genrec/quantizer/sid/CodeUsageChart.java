@@ -1,6 +1,6 @@
 package genrec.quantizer.sid;
 
-import genrec.quantizer.io.AtomicFiles;
+import genrec.core.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;

@@ -57,7 +57,7 @@ public interface Quantizer extends AutoCloseable {
 
   /** A SHA-256 fingerprint of ids, dimension and values of an embedding matrix. */
   static String fingerprint(EmbeddingMatrix m) {
-    genrec.quantizer.io.Fingerprint fp = new genrec.quantizer.io.Fingerprint();
+    genrec.core.io.Fingerprint fp = new genrec.core.io.Fingerprint();
     fp.add(m.rows()).add(m.dim());
     for (String id : m.ids()) {
       fp.add(id);

@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import genrec.quantizer.io.AtomicFiles;
-import genrec.quantizer.io.DataFormatException;
-import genrec.quantizer.io.Fingerprint;
+import genrec.core.io.AtomicFiles;
+import genrec.core.io.DataFormatException;
+import genrec.core.io.Fingerprint;
+import genrec.core.tensor.Tensor;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -46,20 +47,6 @@ public final class QuantizerFiles {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private QuantizerFiles() {}
-
-  /** A named float tensor. */
-  public record Tensor(long[] shape, float[] data) {
-    public Tensor {
-      long n = 1;
-      for (long s : shape) {
-        n *= s;
-      }
-      if (n != data.length) {
-        throw new IllegalArgumentException(
-            "shape " + Arrays.toString(shape) + " needs " + n + " floats, got " + data.length);
-      }
-    }
-  }
 
   /**
    * A loaded artifact.

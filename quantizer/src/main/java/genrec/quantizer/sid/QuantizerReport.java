@@ -1,10 +1,10 @@
 package genrec.quantizer.sid;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
+import genrec.core.io.AtomicFiles;
+import genrec.core.io.DataFormatException;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.embed.EmbeddingMatrix;
-import genrec.quantizer.io.AtomicFiles;
-import genrec.quantizer.io.DataFormatException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

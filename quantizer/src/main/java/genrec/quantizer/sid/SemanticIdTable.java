@@ -1,8 +1,8 @@
 package genrec.quantizer.sid;
 
+import genrec.core.io.AtomicFiles;
+import genrec.core.io.DataFormatException;
 import genrec.quantizer.embed.EmbeddingMatrix;
-import genrec.quantizer.io.AtomicFiles;
-import genrec.quantizer.io.DataFormatException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;

@@ -33,12 +33,12 @@ class CatalogTest {
     java.nio.file.Path f = dir.resolve("new.jsonl");
     java.nio.file.Files.writeString(f, "{\"id\": \"ok\", \"title\": \"Fine\"}\n"
         + "{\"id\": \"a\\tb\", \"title\": \"Tab\"}\n");
-    genrec.quantizer.io.DataFormatException e = assertThrows(
-        genrec.quantizer.io.DataFormatException.class,
-        () -> CatalogReaders.jsonl(f, genrec.quantizer.io.ReadReport.strict()));
+    genrec.core.io.DataFormatException e = assertThrows(
+        genrec.core.io.DataFormatException.class,
+        () -> CatalogReaders.jsonl(f, genrec.core.io.ReadReport.strict()));
     assertTrue(e.getMessage().contains(f + ":2"), e.getMessage());
     assertTrue(e.getMessage().contains("control character"), e.getMessage());
-    Catalog lenient = CatalogReaders.jsonl(f, genrec.quantizer.io.ReadReport.lenient());
+    Catalog lenient = CatalogReaders.jsonl(f, genrec.core.io.ReadReport.lenient());
     assertEquals(1, lenient.size());
     assertEquals("ok", lenient.get(0).id());
   }

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.core.io.Progress;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.catalog.Item;
-import genrec.quantizer.io.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.core.io.DataFormatException;
 import genrec.quantizer.embed.EmbeddingMatrix;
-import genrec.quantizer.io.DataFormatException;
 import genrec.quantizer.sid.Quantizer;
 import genrec.quantizer.sid.QuantizerFiles;
 import genrec.quantizer.sid.TestEmbeddings;

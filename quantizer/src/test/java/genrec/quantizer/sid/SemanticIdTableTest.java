@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.core.io.DataFormatException;
 import genrec.quantizer.embed.EmbeddingMatrix;
-import genrec.quantizer.io.DataFormatException;
 import genrec.quantizer.rqkmeans.ResidualKMeans;
 import genrec.quantizer.rqkmeans.ResidualKMeansConfig;
 import genrec.quantizer.rqvae.RqVaeConfig;

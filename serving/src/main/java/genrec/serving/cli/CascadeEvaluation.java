@@ -1,13 +1,14 @@
 package genrec.serving.cli;
 
-import genrec.cascade.rank.CascadeData;
 import genrec.cascade.rank.CascadeInputs;
 import genrec.cascade.rank.CascadeRecommender;
-import genrec.cascade.rank.QueryScorer;
-import genrec.cascade.rank.RankExamples;
-import genrec.cascade.rank.RankMetrics;
-import genrec.cascade.rank.RankRows;
-import genrec.cascade.rank.RankerModel;
+import genrec.cascade.rank.features.CascadeData;
+import genrec.cascade.rank.features.QueryScorer;
+import genrec.cascade.rank.features.RankExamples;
+import genrec.cascade.rank.features.RankRows;
+import genrec.cascade.rank.model.RankerModel;
+import genrec.cascade.rank.train.RankMetrics;
+import genrec.core.io.Progress;
 import genrec.generator.baseline.ContentKnn;
 import genrec.generator.baseline.ItemKnn;
 import genrec.generator.baseline.MostPop;
@@ -17,7 +18,6 @@ import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.eval.EvalReport;
 import genrec.generator.eval.Evaluator;
 import genrec.generator.eval.Recommender;
-import genrec.quantizer.io.Progress;
 import genrec.serving.http.RankerCascade;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package genrec.serving.cli;
 
+import genrec.core.io.Progress;
 import genrec.generator.data.Dataset;
 import genrec.quantizer.embed.EmbeddingCache;
 import genrec.quantizer.embed.EmbeddingFiles;
 import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.quantizer.embed.MiniLmEncoder;
-import genrec.quantizer.io.Progress;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;

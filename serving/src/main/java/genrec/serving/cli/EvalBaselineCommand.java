@@ -1,5 +1,6 @@
 package genrec.serving.cli;
 
+import genrec.core.io.Progress;
 import genrec.generator.baseline.ItemKnn;
 import genrec.generator.baseline.MostPop;
 import genrec.generator.data.Dataset;
@@ -7,7 +8,6 @@ import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.eval.EvalReport;
 import genrec.generator.eval.Evaluator;
 import genrec.generator.eval.Recommender;
-import genrec.quantizer.io.Progress;
 import genrec.serving.config.Preset;
 import java.util.ArrayList;
 import java.util.List;

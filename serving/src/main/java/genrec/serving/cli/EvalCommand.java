@@ -1,6 +1,7 @@
 package genrec.serving.cli;
 
 import genrec.cascade.recall.RunEmbeddings;
+import genrec.core.io.Progress;
 import genrec.generator.baseline.ContentKnn;
 import genrec.generator.baseline.ItemKnn;
 import genrec.generator.baseline.MostPop;
@@ -18,7 +19,6 @@ import genrec.generator.eval.ExcludingRecommender;
 import genrec.generator.eval.Recommender;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.TrainData;
-import genrec.quantizer.io.Progress;
 import genrec.serving.http.ModelFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;

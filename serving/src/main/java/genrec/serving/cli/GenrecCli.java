@@ -1,6 +1,6 @@
 package genrec.serving.cli;
 
-import genrec.quantizer.io.DataFormatException;
+import genrec.core.io.DataFormatException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,11 +1,11 @@
 package genrec.serving.cli;
 
+import genrec.core.io.AtomicFiles;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.PrefixTrie;
 import genrec.generator.train.GeneratorModel;
-import genrec.quantizer.io.AtomicFiles;
 import genrec.serving.http.ModelFiles;
 import genrec.serving.http.RecommendRequest;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package genrec.serving.cli;
 
 import genrec.cascade.rank.CascadeInputs;
-import genrec.cascade.rank.RankExamples;
-import genrec.cascade.rank.RankFeatures;
-import genrec.cascade.rank.RankRows;
-import genrec.cascade.rank.RankerModel;
+import genrec.cascade.rank.features.RankExamples;
+import genrec.cascade.rank.features.RankFeatures;
+import genrec.cascade.rank.features.RankRows;
+import genrec.cascade.rank.model.RankerModel;
 import genrec.cascade.recall.MergedCandidates;
 import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;

@@ -1,17 +1,17 @@
 package genrec.serving.cli;
 
-import genrec.cascade.rank.CascadeData;
 import genrec.cascade.rank.CascadeInputs;
-import genrec.cascade.rank.RankExamples;
-import genrec.cascade.rank.RankTrainConfig;
-import genrec.cascade.rank.RankTrainResult;
-import genrec.cascade.rank.RankerConfig;
-import genrec.cascade.rank.RankerModel;
-import genrec.cascade.rank.RankerTrainer;
+import genrec.cascade.rank.features.CascadeData;
+import genrec.cascade.rank.features.RankExamples;
+import genrec.cascade.rank.model.RankerConfig;
+import genrec.cascade.rank.model.RankerModel;
+import genrec.cascade.rank.train.RankTrainConfig;
+import genrec.cascade.rank.train.RankTrainResult;
+import genrec.cascade.rank.train.RankerTrainer;
+import genrec.core.io.Progress;
 import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
-import genrec.quantizer.io.Progress;
 import genrec.serving.http.RankerCascade;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package genrec.serving.cli;
 
 import genrec.cascade.rerank.bench.ExposureBenchmark;
 import genrec.cascade.rerank.bench.RerankBenchmark;
-import genrec.quantizer.io.AtomicFiles;
+import genrec.core.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package genrec.serving.http;
 
-import genrec.quantizer.io.AtomicFiles;
+import genrec.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -900,7 +900,7 @@ public final class GenrecServer {
         // our own messages (a missing or mismatched artifact) help the admin; anything else is
         // the server's problem and stays in its log
         boolean input = e instanceof IllegalArgumentException
-            || e instanceof genrec.quantizer.io.DataFormatException;
+            || e instanceof genrec.core.io.DataFormatException;
         error(req, t0, "admin_reload", new BadRequest(input ? 400 : 500, "run",
             // the folder is not echoed, even as the admin named it: it is a server path
             "reload of " + (named ? "the requested run (RUN)" : "the current run (RUN)")

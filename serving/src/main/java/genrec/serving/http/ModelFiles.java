@@ -1,16 +1,16 @@
 package genrec.serving.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import genrec.core.io.AtomicFiles;
+import genrec.core.io.DataFormatException;
 import genrec.generator.data.Dataset;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.GeneratorTrainer;
 import genrec.generator.train.TrainData;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.catalog.Item;
-import genrec.quantizer.io.AtomicFiles;
-import genrec.quantizer.io.DataFormatException;
 import genrec.quantizer.rqkmeans.ResidualKMeansModel;
 import genrec.quantizer.rqvae.RqVaeModel;
 import genrec.quantizer.sid.Quantizer;

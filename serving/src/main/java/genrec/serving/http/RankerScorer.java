@@ -1,9 +1,9 @@
 package genrec.serving.http;
 
-import genrec.cascade.rank.RankExamples;
-import genrec.cascade.rank.RankFeatures;
-import genrec.cascade.rank.RankRows;
-import genrec.cascade.rank.RankerModel;
+import genrec.cascade.rank.features.RankExamples;
+import genrec.cascade.rank.features.RankFeatures;
+import genrec.cascade.rank.features.RankRows;
+import genrec.cascade.rank.model.RankerModel;
 import genrec.cascade.recall.CandidateMerger;
 import genrec.cascade.recall.MergedCandidates;
 import java.nio.file.Path;

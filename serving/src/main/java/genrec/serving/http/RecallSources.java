@@ -1,6 +1,6 @@
 package genrec.serving.http;
 
-import genrec.cascade.rank.RankFeatures;
+import genrec.cascade.rank.features.RankFeatures;
 import genrec.cascade.recall.CandidateChannel;
 import genrec.cascade.recall.ChannelCandidates;
 import genrec.cascade.recall.ContentChannel;

@@ -1,5 +1,7 @@
 package genrec.serving.http;
 
+import genrec.core.io.Progress;
+import genrec.core.io.ReadReport;
 import genrec.generator.data.Dataset;
 import genrec.generator.decode.BeamResult;
 import genrec.generator.decode.BeamSearch;
@@ -11,8 +13,6 @@ import genrec.quantizer.catalog.CatalogReaders;
 import genrec.quantizer.catalog.Item;
 import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.quantizer.embed.MiniLmEncoder;
-import genrec.quantizer.io.Progress;
-import genrec.quantizer.io.ReadReport;
 import genrec.quantizer.sid.Quantizer;
 import genrec.quantizer.sid.SemanticIdTable;
 import genrec.quantizer.sid.SidArtifacts;
@@ -236,7 +236,7 @@ public final class ServingModel {
           served.ranker = RankerScorer.load(runDir, served.recall, firstCodes, served::codes);
           served.scorer = served.ranker;
           LOG.info("{}: ranking stage {}", runDir, served.ranker.describe());
-        } catch (IllegalArgumentException | genrec.quantizer.io.DataFormatException
+        } catch (IllegalArgumentException | genrec.core.io.DataFormatException
             | java.io.UncheckedIOException e) {
           LOG.warn("{}: the trained ranker is not served: {}", runDir, e.getMessage());
         }

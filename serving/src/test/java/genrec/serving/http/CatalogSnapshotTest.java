@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.core.io.DataFormatException;
+import genrec.core.io.ReadReport;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.UserSequence;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.catalog.Item;
-import genrec.quantizer.io.DataFormatException;
-import genrec.quantizer.io.ReadReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -292,14 +292,14 @@ class PipelineHttpTest {
             copy.resolve("ranker/cascade.json").toFile()).get("quotas").asText())
         .build().channels();
     assertTrue(trained.containsAll(List.of("itemknn", "content", "popularity")), "" + trained);
-    genrec.cascade.rank.RankFeatures features = genrec.cascade.rank.RankFeatures.builder()
+    genrec.cascade.rank.features.RankFeatures features = genrec.cascade.rank.features.RankFeatures.builder()
         .setChannels(trained).setNumItems(n).setHistoryLength(20).optItemKnn(knn)
         .optPopularity(genrec.generator.baseline.MostPop.fit(train, n, true)).optText(text)
         .optCodes(ModelFiles.itemCodes(dataset.catalog(), copy, "quantize")).build();
     float[] expected;
-    try (genrec.cascade.rank.RankerModel ranker =
-        genrec.cascade.rank.RankerModel.load(copy.resolve("ranker"))) {
-      genrec.cascade.rank.RankRows rows = genrec.cascade.rank.RankExamples.rows(
+    try (genrec.cascade.rank.model.RankerModel ranker =
+        genrec.cascade.rank.model.RankerModel.load(copy.resolve("ranker"))) {
+      genrec.cascade.rank.features.RankRows rows = genrec.cascade.rank.features.RankExamples.rows(
           features.query(history, m.withChannels(trained)), ranker.tasks().size());
       expected = ranker.score(rows, rows.allRows());
     }

@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.features;
 
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;

@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.features;
 
 /**
  * Scores the candidates of one history's {@link RankFeatures.Query}: one fused ranking score per

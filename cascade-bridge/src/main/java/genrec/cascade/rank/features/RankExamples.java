@@ -1,10 +1,10 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.features;
 
 import genrec.cascade.recall.CandidateChannel;
 import genrec.cascade.recall.CandidateMerger;
 import genrec.cascade.recall.ChannelCandidates;
 import genrec.cascade.recall.MergedCandidates;
-import genrec.quantizer.io.Progress;
+import genrec.core.io.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

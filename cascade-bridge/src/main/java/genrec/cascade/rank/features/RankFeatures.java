@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.features;
 
 import genrec.cascade.recall.MergedCandidate;
 import genrec.cascade.recall.MergedCandidates;

@@ -1,7 +1,8 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.features;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import genrec.cascade.rank.model.RankerConfig;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

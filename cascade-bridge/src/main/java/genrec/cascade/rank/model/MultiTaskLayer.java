@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -10,7 +10,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import genrec.cascade.rank.RankerConfig.Mixture;
+import genrec.cascade.rank.model.RankerConfig.Mixture;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -8,10 +8,12 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import genrec.generator.train.TensorFile;
-import genrec.quantizer.io.AtomicFiles;
-import genrec.quantizer.io.DataFormatException;
-import genrec.quantizer.sid.QuantizerFiles.Tensor;
+import genrec.cascade.rank.features.RankBatch;
+import genrec.cascade.rank.features.RankRows;
+import genrec.core.io.AtomicFiles;
+import genrec.core.io.DataFormatException;
+import genrec.core.tensor.Tensor;
+import genrec.core.tensor.TensorFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

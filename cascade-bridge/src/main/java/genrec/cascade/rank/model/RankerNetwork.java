@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import genrec.cascade.rank.features.RankBatch;
 import genrec.generator.model.EmbeddingTable;
 import java.util.ArrayList;
 import java.util.List;

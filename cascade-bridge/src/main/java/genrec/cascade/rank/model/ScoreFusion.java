@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.model;
 
 import java.util.List;
 

@@ -1,12 +1,14 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import genrec.cascade.rank.RankTrainResult.EpochStats;
-import genrec.generator.train.TensorFile;
-import genrec.quantizer.io.DataFormatException;
-import genrec.quantizer.sid.QuantizerFiles.Tensor;
+import genrec.cascade.rank.model.RankerConfig;
+import genrec.cascade.rank.model.RankerModel;
+import genrec.cascade.rank.train.RankTrainResult.EpochStats;
+import genrec.core.io.DataFormatException;
+import genrec.core.tensor.Tensor;
+import genrec.core.tensor.TensorFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.train;
 
 import java.util.Arrays;
 

@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.train;
 
 /**
  * Optimisation settings of {@link RankerTrainer}. Immutable; start from a preset ({@link

@@ -1,5 +1,6 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.train;
 
+import genrec.cascade.rank.model.RankerModel;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -8,10 +8,15 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import genrec.cascade.rank.RankTrainResult.EpochStats;
+import genrec.cascade.rank.features.RankBatch;
+import genrec.cascade.rank.features.RankRows;
+import genrec.cascade.rank.model.RankerConfig;
+import genrec.cascade.rank.model.RankerModel;
+import genrec.cascade.rank.model.RankerNetwork;
+import genrec.cascade.rank.train.RankTrainResult.EpochStats;
+import genrec.core.io.Progress;
+import genrec.core.tensor.Tensor;
 import genrec.generator.train.AdamW;
-import genrec.quantizer.io.Progress;
-import genrec.quantizer.sid.QuantizerFiles.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

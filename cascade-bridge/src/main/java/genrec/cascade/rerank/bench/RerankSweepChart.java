@@ -1,7 +1,7 @@
 package genrec.cascade.rerank.bench;
 
 import genrec.cascade.rerank.RerankSweep;
-import genrec.quantizer.io.AtomicFiles;
+import genrec.core.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.features;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,19 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.cascade.rank.CascadeInputs;
 import genrec.cascade.recall.Candidate;
 import genrec.cascade.recall.CandidateMerger;
 import genrec.cascade.recall.ChannelCandidates;
 import genrec.cascade.recall.MergedCandidates;
+import genrec.core.io.Progress;
+import genrec.core.io.ReadReport;
 import genrec.generator.baseline.ContentKnn;
 import genrec.generator.baseline.ItemKnn;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
-import genrec.quantizer.io.ReadReport;
 import genrec.generator.data.UserSequence;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.catalog.Item;
-import genrec.quantizer.io.Progress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

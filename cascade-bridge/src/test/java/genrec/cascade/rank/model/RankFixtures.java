@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.model;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -6,7 +6,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
-import genrec.quantizer.sid.QuantizerFiles.Tensor;
+import genrec.cascade.rank.features.RankRows;
+import genrec.core.tensor.Tensor;
 import java.util.Random;
 
 /** Seeded weights and a small synthetic ranking task shared by the rank tests. */

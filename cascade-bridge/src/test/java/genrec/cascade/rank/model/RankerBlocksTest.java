@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,8 +13,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import genrec.cascade.rank.RankerConfig.Mixture;
-import genrec.quantizer.sid.QuantizerFiles.Tensor;
+import genrec.cascade.rank.features.RankBatch;
+import genrec.cascade.rank.features.RankRows;
+import genrec.cascade.rank.model.RankerConfig.Mixture;
+import genrec.core.tensor.Tensor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;

@@ -1,11 +1,12 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import genrec.cascade.rank.RankerConfig.Mixture;
-import genrec.generator.train.TensorFile;
+import genrec.cascade.rank.model.RankerConfig.Mixture;
+import genrec.cascade.rank.train.RankTrainConfig;
+import genrec.core.tensor.TensorFile;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;

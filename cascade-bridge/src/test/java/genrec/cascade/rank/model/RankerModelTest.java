@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import genrec.cascade.rank.RankerConfig.Mixture;
-import genrec.quantizer.io.DataFormatException;
-import genrec.quantizer.sid.QuantizerFiles.Tensor;
+import genrec.cascade.rank.features.RankRows;
+import genrec.cascade.rank.model.RankerConfig.Mixture;
+import genrec.core.io.DataFormatException;
+import genrec.core.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import genrec.cascade.rank.model.RankerConfig;
+import genrec.cascade.rank.model.ScoreFusion;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,16 @@
-package genrec.cascade.rank;
+package genrec.cascade.rank.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import genrec.cascade.rank.RankTrainResult.EpochStats;
-import genrec.cascade.rank.RankerConfig.Mixture;
+import genrec.cascade.rank.features.RankRows;
+import genrec.cascade.rank.model.RankFixtures;
+import genrec.cascade.rank.model.RankerConfig;
+import genrec.cascade.rank.model.RankerConfig.Mixture;
+import genrec.cascade.rank.model.RankerModel;
+import genrec.cascade.rank.train.RankTrainResult.EpochStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
