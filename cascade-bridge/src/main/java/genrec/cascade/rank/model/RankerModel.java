@@ -42,7 +42,7 @@ public final class RankerModel implements AutoCloseable {
   public static final String MODEL_JSON = "ranker.json";
 
   /** Rows per forward pass inside {@link #predict}. */
-  static final int CHUNK = 1024;
+  public static final int CHUNK = 1024;
 
   private final RankerConfig config;
   private final long seed;
@@ -157,7 +157,8 @@ public final class RankerModel implements AutoCloseable {
     return weightsOf(network);
   }
 
-  static Map<String, Tensor> weightsOf(RankerNetwork net) {
+  /** Copies of every weight of {@code net}, by parameter name. */
+  public static Map<String, Tensor> weightsOf(RankerNetwork net) {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (Pair<String, Parameter> p : net.getParameters()) {
       out.put(p.getKey(), tensorOf(p.getValue().getArray()));
@@ -200,7 +201,8 @@ public final class RankerModel implements AutoCloseable {
     }
   }
 
-  static RankerConfig configOf(ObjectNode header, String field, Path file) {
+  /** The config in {@code header}'s {@code field}; errors name {@code file} and the field. */
+  public static RankerConfig configOf(ObjectNode header, String field, Path file) {
     JsonNode n = header.get(field);
     if (n == null || n.isNull()) {
       throw new DataFormatException(file, 0, field, "missing header field");
@@ -213,12 +215,12 @@ public final class RankerModel implements AutoCloseable {
   }
 
   /** A copy of {@code a}'s values and shape, off native memory. */
-  static Tensor tensorOf(NDArray a) {
+  public static Tensor tensorOf(NDArray a) {
     return new Tensor(a.getShape().getShape(), a.toFloatArray());
   }
 
   /** Copies {@code t} into {@code target}'s own native memory after checking the shape. */
-  static void copyInto(Tensor t, NDArray target, String name) {
+  public static void copyInto(Tensor t, NDArray target, String name) {
     long[] want = target.getShape().getShape();
     if (!Arrays.equals(want, t.shape())) {
       throw new IllegalArgumentException("tensor '" + name + "' has shape "

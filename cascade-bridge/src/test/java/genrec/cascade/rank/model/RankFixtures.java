@@ -11,7 +11,7 @@ import genrec.core.tensor.Tensor;
 import java.util.Random;
 
 /** Seeded weights and a small synthetic ranking task shared by the rank tests. */
-final class RankFixtures {
+public final class RankFixtures {
   static final int ITEMS = 40;
   static final int K = 8;
   static final int L = 4;
@@ -20,7 +20,7 @@ final class RankFixtures {
   private RankFixtures() {}
 
   /** Tests run libtorch single-threaded. */
-  static void singleThread() {
+  public static void singleThread() {
     Engine.getEngine("PyTorch");
     JniUtils.setNumThreads(1);
   }
@@ -73,7 +73,7 @@ final class RankFixtures {
    * {@code 0.5·dense0 + match > 0.5}; task {@code buy}: {@code match and dense1 > 0}, known for
    * about 70% of the rows.
    */
-  static RankRows syntheticRows(int groups, int perGroup, long seed) {
+  public static RankRows syntheticRows(int groups, int perGroup, long seed) {
     Random r = new Random(seed);
     int[][] codes = itemCodeIds();
     int rows = groups * perGroup;
@@ -123,7 +123,7 @@ final class RankFixtures {
   }
 
   /** The tiny config at the fixture's sizes (which are {@link RankerConfig#tiny()}'s). */
-  static RankerConfig config(RankerConfig.Mixture mixture) {
+  public static RankerConfig config(RankerConfig.Mixture mixture) {
     return RankerConfig.tiny().toBuilder().optMixture(mixture).build();
   }
 }
