@@ -19,7 +19,6 @@ import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.quantizer.rqkmeans.KMeans;
 import genrec.quantizer.sid.CodebookStats;
 import genrec.quantizer.sid.Quantizer;
-import genrec.quantizer.sid.QuantizerFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
