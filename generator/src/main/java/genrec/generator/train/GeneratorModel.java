@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import genrec.core.train.Weights;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.PrefixTrie;
 import genrec.generator.model.GeneratorConfig;
@@ -13,8 +14,6 @@ import genrec.generator.model.SidTransformer;
 import genrec.quantizer.io.DataFormatException;
 import genrec.quantizer.sid.QuantizerFiles.Tensor;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -109,16 +108,12 @@ public final class GeneratorModel implements AutoCloseable {
 
   /** Copies of every weight of {@code t}, by parameter name (also used by the DPO trainer). */
   public static Map<String, Tensor> weightsOf(SidTransformer t) {
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (Pair<String, Parameter> p : t.getParameters()) {
-      out.put(p.getKey(), tensorOf(p.getValue().getArray()));
-    }
-    return out;
+    return Weights.of(t.getParameters());
   }
 
-  /** A copy of {@code a}'s values and shape, off native memory. */
+  /** A copy of {@code a}'s values and shape, off native memory ({@link Weights#tensorOf}). */
   public static Tensor tensorOf(NDArray a) {
-    return new Tensor(a.getShape().getShape(), a.toFloatArray());
+    return Weights.tensorOf(a);
   }
 
   /** Saves config, seed, fingerprints and weights to {@code file}, atomically. */
@@ -170,15 +165,7 @@ public final class GeneratorModel implements AutoCloseable {
    * by the DPO trainer to start its policy from a model's weights).
    */
   public static void copyInto(Tensor t, NDArray target, String name) {
-    long[] want = target.getShape().getShape();
-    if (!Arrays.equals(want, t.shape())) {
-      throw new IllegalArgumentException("tensor '" + name + "' has shape "
-          + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(want));
-    }
-    // copyTo, not NDArray.set(float[]), which would re-point the tensor at Java memory
-    try (NDArray values = target.getManager().create(t.data(), target.getShape())) {
-      values.copyTo(target);
-    }
+    Weights.copyInto(t, target, name);
   }
 
   @Override
