@@ -46,13 +46,8 @@ public final class GeneratorModel implements AutoCloseable {
     try {
       this.transformer = new SidTransformer(config);
       transformer.initialize(manager);
+      Weights.load(weights, transformer.getParameters(), "the model's weights");
       for (Pair<String, Parameter> p : transformer.getParameters()) {
-        Tensor t = weights.get(p.getKey());
-        if (t == null) {
-          throw new IllegalArgumentException(
-              "missing weight '" + p.getKey() + "' (have " + weights.keySet() + ")");
-        }
-        copyInto(t, p.getValue().getArray(), p.getKey());
         p.getValue().freeze(true);
       }
     } catch (RuntimeException e) {
