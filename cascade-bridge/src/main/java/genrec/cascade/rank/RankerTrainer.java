@@ -13,10 +13,13 @@ import genrec.cascade.rank.RankTrainResult.EpochStats;
 import genrec.core.train.EpochBatches;
 import genrec.core.train.LoopResult;
 import genrec.core.train.RunIdentity;
+import genrec.core.train.Session;
 import genrec.core.train.TrainCheckpoint;
 import genrec.core.train.TrainTask;
+import genrec.core.train.TrainerBuilder;
 import genrec.core.train.TrainingLoop;
 import genrec.core.train.Weights;
+import genrec.core.train.Weights.Init;
 import genrec.generator.train.AdamW;
 import genrec.generator.train.TensorFile;
 import genrec.quantizer.sid.QuantizerFiles.Tensor;
@@ -62,22 +65,18 @@ public final class RankerTrainer {
 
   private final RankerConfig modelConfig;
   private final RankTrainConfig config;
+  private final Session session;
   private final long seed;
   private final Path outDir;
-  private final boolean showProgress;
   private final int stopAfterEpochs;
-  private final double maxSeconds;
-  private final boolean shutdownHook;
 
-  private RankerTrainer(Builder b) {
+  private RankerTrainer(Builder b, Session session) {
     this.modelConfig = b.modelConfig;
     this.config = b.trainConfig;
-    this.seed = b.seed;
-    this.outDir = b.outDir;
-    this.showProgress = b.progress;
+    this.session = session;
+    this.seed = session.seed();
+    this.outDir = session.outDir();
     this.stopAfterEpochs = b.stopAfterEpochs;
-    this.maxSeconds = b.maxSeconds;
-    this.shutdownHook = b.shutdownHook;
   }
 
   public RankerConfig modelConfig() {
@@ -119,16 +118,18 @@ public final class RankerTrainer {
     EpochBatches batches = new EpochBatches(train.rows(), config.batchSize(), seed, 1, null, 0);
     long bpe = batches.batchesPerEpoch();
     Task task = new Task(train, val, batches);
-    TrainingLoop loop = TrainingLoop.builder().setTask(task).setSeed(seed)
-        .setTotalSteps(config.epochs() * bpe).setMetric(AUC)
-        .optValidateEvery(Math.toIntExact(bpe)).optCheckpointEvery(Math.toIntExact(bpe))
-        .optCheckpointFile(outDir == null ? null : outDir.resolve(CHECKPOINT_FILE))
-        .optMaxSeconds(maxSeconds).optStopAfterSteps(stopAfterEpochs * bpe)
-        .optShutdownHook(shutdownHook).optProgress(showProgress ? "rank train" : null).build();
+    TrainingLoop.Builder lb = session.loop(task, config.epochs() * bpe, CHECKPOINT_FILE,
+        "rank train").setMetric(AUC).optValidateEvery(Math.toIntExact(bpe))
+        .optCheckpointEvery(Math.toIntExact(bpe));
+    if (stopAfterEpochs > 0) {
+      lb.optStopAfterSteps(stopAfterEpochs * bpe);
+    }
+    TrainingLoop loop = lb.build();
     LoopResult r = cp == null ? loop.train() : loop.resume(cp, cpFile);
     return new RankTrainResult(task.model, task.initial, task.epochs,
         r.bestStep() < 0 ? -1 : task.epochOf(r.bestStep()), r.best(AUC), r.seconds(),
-        r.stopText(stopAfterEpochs, "epochs"));
+        stopAfterEpochs > 0 ? r.stopText(stopAfterEpochs, "epochs")
+            : r.stopText(session.stopAfterSteps(), "steps"));
   }
 
   /** The ranker's part of the {@link TrainingLoop}: row batches, masked BCE, AUC / GAUC. */
@@ -172,9 +173,7 @@ public final class RankerTrainer {
       root = manager;
       net = new RankerNetwork(modelConfig);
       net.initialize(manager);
-      List<Pair<String, Parameter>> params = new ArrayList<>();
-      net.getParameters().forEach(params::add);
-      return params;
+      return Weights.parameters(net);
     }
 
     @Override
@@ -344,25 +343,9 @@ public final class RankerTrainer {
    * matrices, 0 for biases.
    */
   static void initWeights(List<Pair<String, Parameter>> params, Random rnd) {
-    for (Pair<String, Parameter> p : params) {
-      NDArray a = p.getValue().getArray();
-      long[] s = a.getShape().getShape();
-      float[] v = new float[Math.toIntExact(a.size())];
-      String name = p.getKey();
-      if (p.getValue().getType() == Parameter.Type.BIAS) {
-        // zeros
-      } else if (EMBEDDING.matcher(name).matches()) {
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) (rnd.nextGaussian() * 0.05);
-        }
-      } else {
-        double limit = s.length == 2 ? Math.sqrt(6.0 / (s[0] + s[1])) : 0.05;
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) ((rnd.nextDouble() * 2 - 1) * limit);
-        }
-      }
-      Weights.copyInto(new Tensor(s, v), a, name);
-    }
+    Weights.initialise(params, rnd, p -> p.getValue().getType() == Parameter.Type.BIAS
+        ? Init.constant(0) : EMBEDDING.matcher(p.getKey()).matches() ? Init.normal(0.05)
+        : Init.xavierUniform(0.05));
   }
 
   public static Builder builder() {
@@ -374,17 +357,17 @@ public final class RankerTrainer {
    * {@link #optOutputDir} (none: nothing is written), {@link #optProgress} (false), {@link
    * #optStopAfterEpochs} (none), {@link #optMaxSeconds} (none), {@link #optShutdownHook} (false).
    */
-  public static final class Builder {
+  public static final class Builder extends TrainerBuilder<Builder> {
     private RankerConfig modelConfig;
     private RankTrainConfig trainConfig;
-    private Long seed;
-    private Path outDir;
-    private boolean progress;
     private int stopAfterEpochs;
-    private double maxSeconds;
-    private boolean shutdownHook;
 
     private Builder() {}
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     public Builder setModelConfig(RankerConfig modelConfig) {
       this.modelConfig = modelConfig;
@@ -396,39 +379,12 @@ public final class RankerTrainer {
       return this;
     }
 
-    /** The seed; mandatory so that every run is reproducible. */
-    public Builder setSeed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** Folder for the best model and the checkpoint. */
-    public Builder optOutputDir(Path outDir) {
-      this.outDir = outDir;
-      return this;
-    }
-
-    /** A progress bar on stderr (loss, best validation AUC, ETA). */
-    public Builder optProgress(boolean progress) {
-      this.progress = progress;
-      return this;
-    }
-
-    /** Stop after this many epochs of this session (checkpoint written); 0 = run to the end. */
+    /**
+     * Stop after this many epochs of this session (checkpoint written); 0 = run to the end.
+     * Takes the place of {@link #optStopAfterSteps} when set.
+     */
     public Builder optStopAfterEpochs(int epochs) {
       this.stopAfterEpochs = epochs;
-      return this;
-    }
-
-    /** Stop (validate, checkpoint, keep the best model) after this much wall time; 0 = none. */
-    public Builder optMaxSeconds(double maxSeconds) {
-      this.maxSeconds = maxSeconds;
-      return this;
-    }
-
-    /** On Ctrl-C (JVM shutdown), finish the current step and write a checkpoint. */
-    public Builder optShutdownHook(boolean shutdownHook) {
-      this.shutdownHook = shutdownHook;
       return this;
     }
 
@@ -439,17 +395,12 @@ public final class RankerTrainer {
       if (trainConfig == null) {
         throw new IllegalArgumentException("trainConfig is required (setTrainConfig)");
       }
-      if (seed == null) {
-        throw new IllegalArgumentException("seed is required (setSeed)");
-      }
+      Session session = session();
       if (stopAfterEpochs < 0) {
         throw new IllegalArgumentException(
             "stopAfterEpochs=" + stopAfterEpochs + " must be >= 0");
       }
-      if (!(maxSeconds >= 0)) {
-        throw new IllegalArgumentException("maxSeconds=" + maxSeconds + " must be >= 0");
-      }
-      return new RankerTrainer(this);
+      return new RankerTrainer(this, session);
     }
   }
 }

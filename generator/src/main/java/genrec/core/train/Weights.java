@@ -1,12 +1,17 @@
 package genrec.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import genrec.quantizer.sid.QuantizerFiles.Tensor;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
 
 /** Weights between native memory and {@link Tensor} copies: snapshot, shape-checked copy back. */
 public final class Weights {
@@ -57,6 +62,65 @@ public final class Weights {
         throw new IllegalArgumentException(what + " has no weight '" + p.getKey() + "'");
       }
       copyInto(t, p.getValue().getArray(), p.getKey());
+    }
+  }
+
+  /** The parameters of {@code block}, in order (what {@link TrainTask#network} returns). */
+  public static List<Pair<String, Parameter>> parameters(Block block) {
+    List<Pair<String, Parameter>> params = new ArrayList<>();
+    block.getParameters().forEach(params::add);
+    return params;
+  }
+
+  /**
+   * How one parameter starts: all {@code value} ({@link #constant}), N(0, {@code scale}²)
+   * ({@link #normal}), or Xavier-uniform for a matrix and U(−scale, scale) for other shapes
+   * ({@link #xavierUniform}).
+   */
+  public record Init(Kind kind, double scale) {
+    /** The kinds of start. */
+    public enum Kind { CONSTANT, NORMAL, XAVIER_UNIFORM }
+
+    public static Init constant(double value) {
+      return new Init(Kind.CONSTANT, value);
+    }
+
+    public static Init normal(double std) {
+      return new Init(Kind.NORMAL, std);
+    }
+
+    public static Init xavierUniform(double otherShapesLimit) {
+      return new Init(Kind.XAVIER_UNIFORM, otherShapesLimit);
+    }
+  }
+
+  /**
+   * Seeded initial weights: each parameter in order gets the start {@code rule} picks for it,
+   * its values drawn from {@code rnd} in index order (so the same seed gives the same weights).
+   */
+  public static void initialise(List<Pair<String, Parameter>> parameters, Random rnd,
+      Function<Pair<String, Parameter>, Init> rule) {
+    for (Pair<String, Parameter> p : parameters) {
+      NDArray a = p.getValue().getArray();
+      long[] s = a.getShape().getShape();
+      float[] v = new float[Math.toIntExact(a.size())];
+      Init init = rule.apply(p);
+      switch (init.kind()) {
+        case CONSTANT -> Arrays.fill(v, (float) init.scale());
+        case NORMAL -> {
+          for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (rnd.nextGaussian() * init.scale());
+          }
+        }
+        case XAVIER_UNIFORM -> {
+          double limit = s.length == 2 ? Math.sqrt(6.0 / (s[0] + s[1])) : init.scale();
+          for (int i = 0; i < v.length; i++) {
+            v[i] = (float) ((rnd.nextDouble() * 2 - 1) * limit);
+          }
+        }
+        default -> throw new IllegalStateException("unknown start " + init.kind());
+      }
+      copyInto(new Tensor(s, v), a, p.getKey());
     }
   }
 

@@ -15,8 +15,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import genrec.core.train.LoopResult;
 import genrec.core.train.RunIdentity;
 import genrec.core.train.Seeds;
+import genrec.core.train.Session;
 import genrec.core.train.TrainCheckpoint;
 import genrec.core.train.TrainTask;
+import genrec.core.train.TrainerBuilder;
 import genrec.core.train.TrainingLoop;
 import genrec.core.train.Weights;
 import genrec.generator.data.LeaveOneOutSplit;
@@ -94,22 +96,16 @@ public final class DpoTrainer {
   private static final int SEARCH_BATCH = 32;
 
   private final AlignConfig config;
+  private final Session session;
   private final long seed;
   private final Path outDir;
-  private final boolean showProgress;
-  private final double maxSeconds;
-  private final long stopAfterSteps;
-  private final boolean shutdownHook;
   private final int evalThreads;
 
-  private DpoTrainer(Builder b) {
+  private DpoTrainer(Builder b, Session session) {
     this.config = b.config;
-    this.seed = b.seed;
-    this.outDir = b.outDir;
-    this.showProgress = b.progress;
-    this.maxSeconds = b.maxSeconds;
-    this.stopAfterSteps = b.stopAfterSteps;
-    this.shutdownHook = b.shutdownHook;
+    this.session = session;
+    this.seed = session.seed();
+    this.outDir = session.outDir();
     this.evalThreads = b.evalThreads;
   }
 
@@ -176,17 +172,13 @@ public final class DpoTrainer {
           + "IDs than the data's");
     }
     Task task = new Task(data, reference, reward);
-    TrainingLoop loop = TrainingLoop.builder().setTask(task).setSeed(seed)
-        .setTotalSteps(config.steps())
+    TrainingLoop loop = session.loop(task, config.steps(), CHECKPOINT_FILE, "align")
         .setMetric(config.selectBy() == AlignConfig.Selection.NDCG ? NDCG : REWARD)
         .optValidateEvery(config.validateEvery()).optValidateAtStart(true)
-        .optCheckpointEvery(config.checkpointEvery())
-        .optCheckpointFile(outDir == null ? null : outDir.resolve(CHECKPOINT_FILE))
-        .optMaxSeconds(maxSeconds).optStopAfterSteps(stopAfterSteps)
-        .optShutdownHook(shutdownHook).optProgress(showProgress ? "align" : null).build();
+        .optCheckpointEvery(config.checkpointEvery()).build();
     LoopResult r = cp == null ? loop.train() : loop.resume(cp, cpFile);
     return new AlignResult(task.model, r.steps(), r.seconds(), r.bestStep(), task.curve,
-        task.sessionRounds, r.losses(), r.firstStep(), r.stopText(stopAfterSteps, "steps"));
+        task.sessionRounds, r.losses(), r.firstStep(), r.stopText(session.stopAfterSteps(), "steps"));
   }
 
   /** DPO's part of the {@link TrainingLoop}: rounds of pairs, the DPO loss, validation. */
@@ -254,9 +246,7 @@ public final class DpoTrainer {
     public List<Pair<String, Parameter>> network(NDManager manager) {
       net = new SidTransformer(mc);
       net.initialize(manager);
-      List<Pair<String, Parameter>> params = new ArrayList<>();
-      net.getParameters().forEach(params::add);
-      return params;
+      return Weights.parameters(net);
     }
 
     @Override
@@ -281,7 +271,7 @@ public final class DpoTrainer {
         pairsRound = round;
         rounds.add(r);
         sessionRounds.add(r);
-        if (showProgress) {
+        if (session.progress()) {
           System.err.printf(Locale.ROOT, "align round %d/%d: %,d users, %,d pairs, top-%d "
               + "reward %.4f (chosen %.4f, rejected %.4f)%n", round + 1, config.rounds(),
               r.users(), r.pairs(), config.listSize(), r.meanListReward(),
@@ -534,7 +524,7 @@ public final class DpoTrainer {
     List<PreferencePair> raw = new ArrayList<>();
     try (BeamSearch search = BeamSearch.builder().setModel(net).setCatalogue(trie)
             .optBeamWidth(config.beamWidth()).optExcludeHistory(config.excludeHistory()).build();
-        Progress progress = showProgress
+        Progress progress = session.progress()
             ? Progress.start("align pairs " + (round + 1) + "/" + config.rounds(), users, "users")
             : Progress.silent()) {
       for (int from = 0; from < users; from += SEARCH_BATCH) {
@@ -718,55 +708,19 @@ public final class DpoTrainer {
    * #optStopAfterSteps}, {@link #optShutdownHook} (false), {@link #optEvalThreads} (all
    * processors).
    */
-  public static final class Builder {
+  public static final class Builder extends TrainerBuilder<Builder> {
     private AlignConfig config;
-    private Long seed;
-    private Path outDir;
-    private boolean progress;
-    private double maxSeconds;
-    private long stopAfterSteps;
-    private boolean shutdownHook;
     private int evalThreads = Runtime.getRuntime().availableProcessors();
 
     private Builder() {}
 
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
     public Builder setConfig(AlignConfig config) {
       this.config = config;
-      return this;
-    }
-
-    /** The seed; mandatory so that every run is reproducible. */
-    public Builder setSeed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    public Builder optOutputDir(Path outDir) {
-      this.outDir = outDir;
-      return this;
-    }
-
-    /** Progress bars on stderr (loss, reward margin, implied-preference accuracy). */
-    public Builder optProgress(boolean progress) {
-      this.progress = progress;
-      return this;
-    }
-
-    /** Stop (validate, checkpoint, write the model) after this much wall time; 0 = none. */
-    public Builder optMaxSeconds(double maxSeconds) {
-      this.maxSeconds = maxSeconds;
-      return this;
-    }
-
-    /** Stop after this many steps of this session and checkpoint (no extra validation). */
-    public Builder optStopAfterSteps(long steps) {
-      this.stopAfterSteps = steps;
-      return this;
-    }
-
-    /** On Ctrl-C (JVM shutdown), finish the current step and write a checkpoint. */
-    public Builder optShutdownHook(boolean shutdownHook) {
-      this.shutdownHook = shutdownHook;
       return this;
     }
 
@@ -779,19 +733,11 @@ public final class DpoTrainer {
       if (config == null) {
         throw new IllegalArgumentException("config is required (setConfig)");
       }
-      if (seed == null) {
-        throw new IllegalArgumentException("seed is required (setSeed)");
-      }
-      if (!(maxSeconds >= 0)) {
-        throw new IllegalArgumentException("maxSeconds=" + maxSeconds + " must be >= 0");
-      }
-      if (stopAfterSteps < 0) {
-        throw new IllegalArgumentException("stopAfterSteps=" + stopAfterSteps + " must be >= 0");
-      }
+      Session session = session();
       if (evalThreads < 1) {
         throw new IllegalArgumentException("evalThreads=" + evalThreads + " must be >= 1");
       }
-      return new DpoTrainer(this);
+      return new DpoTrainer(this, session);
     }
   }
 }

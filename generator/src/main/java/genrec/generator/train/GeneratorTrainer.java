@@ -12,9 +12,13 @@ import genrec.core.train.EpochBatches;
 import genrec.core.train.LoopResult;
 import genrec.core.train.RunIdentity;
 import genrec.core.train.Seeds;
+import genrec.core.train.Session;
 import genrec.core.train.TrainCheckpoint;
 import genrec.core.train.TrainTask;
+import genrec.core.train.TrainerBuilder;
 import genrec.core.train.TrainingLoop;
+import genrec.core.train.Weights;
+import genrec.core.train.Weights.Init;
 import genrec.generator.data.LeaveOneOutSplit.EvalCase;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.GenerativeRecommender;
@@ -78,23 +82,17 @@ public final class GeneratorTrainer {
 
   private final GeneratorConfig modelConfig;
   private final TrainConfig config;
+  private final Session session;
   private final long seed;
   private final Path outDir;
-  private final boolean showProgress;
-  private final double maxSeconds;
-  private final long stopAfterSteps;
-  private final boolean shutdownHook;
   private final int evalThreads;
 
-  private GeneratorTrainer(Builder b) {
+  private GeneratorTrainer(Builder b, Session session) {
     this.modelConfig = b.modelConfig;
     this.config = b.trainConfig;
-    this.seed = b.seed;
-    this.outDir = b.outDir;
-    this.showProgress = b.progress;
-    this.maxSeconds = b.maxSeconds;
-    this.stopAfterSteps = b.stopAfterSteps;
-    this.shutdownHook = b.shutdownHook;
+    this.session = session;
+    this.seed = session.seed();
+    this.outDir = session.outDir();
     this.evalThreads = b.evalThreads;
   }
 
@@ -193,17 +191,14 @@ public final class GeneratorTrainer {
         config.lengthBuckets());
     long total = config.totalSteps(batches.batchesPerEpoch());
     Task task = new Task(data, samples, batches, total, sequence);
-    TrainingLoop loop = TrainingLoop.builder().setTask(task).setSeed(seed).setTotalSteps(total)
-        .setMetric(NDCG).optValidateEvery(config.validateEvery())
-        .optCheckpointEvery(config.checkpointEvery()).optPatience(config.patience())
-        .optCheckpointFile(outDir == null ? null : outDir.resolve(CHECKPOINT_FILE))
-        .optMaxSeconds(maxSeconds).optStopAfterSteps(stopAfterSteps)
-        .optShutdownHook(shutdownHook).optProgress(showProgress ? "train" : null).build();
+    TrainingLoop loop = session.loop(task, total, CHECKPOINT_FILE, "train").setMetric(NDCG)
+        .optValidateEvery(config.validateEvery()).optCheckpointEvery(config.checkpointEvery())
+        .optPatience(config.patience()).build();
     LoopResult r = cp == null ? loop.train() : loop.resume(cp, checkpointFile);
     return new TrainResult(task.model, r.steps(), (double) r.steps() * config.batchSize() / n,
         r.seconds(), r.bestStep(), r.best(NDCG), r.best(RECALL), task.curve, r.losses(),
         r.firstStep(), r.stepSeconds() > 0 ? task.sessionSamples / r.stepSeconds() : 0,
-        r.stopText(stopAfterSteps, "steps"));
+        r.stopText(session.stopAfterSteps(), "steps"));
   }
 
   /** The generator's part of the {@link TrainingLoop}: batches, loss, validation, the EMA. */
@@ -255,9 +250,7 @@ public final class GeneratorTrainer {
     public List<Pair<String, Parameter>> network(NDManager manager) {
       net = new SidTransformer(modelConfig);
       net.initialize(manager);
-      List<Pair<String, Parameter>> params = new ArrayList<>();
-      net.getParameters().forEach(params::add);
-      return params;
+      return Weights.parameters(net);
     }
 
     @Override
@@ -279,9 +272,7 @@ public final class GeneratorTrainer {
 
     @Override
     public void restore(ObjectNode state, Map<String, Tensor> tensors) {
-      List<Pair<String, Parameter>> params = new ArrayList<>();
-      net.getParameters().forEach(params::add);
-      startAverage(params);
+      startAverage(Weights.parameters(net));
       if (ema != null) {
         ema.restore(tensors);
       }
@@ -466,25 +457,9 @@ public final class GeneratorTrainer {
    * 1 for norm gains.
    */
   static void initWeights(List<Pair<String, Parameter>> params, Random rnd) {
-    for (Pair<String, Parameter> p : params) {
-      NDArray a = p.getValue().getArray();
-      long[] s = a.getShape().getShape();
-      float[] v = new float[Math.toIntExact(a.size())];
-      String name = p.getKey();
-      if (p.getValue().getType() == Parameter.Type.GAMMA) {
-        Arrays.fill(v, 1f);
-      } else if (name.contains("tokens_") || name.contains("positions_")) {
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) (rnd.nextGaussian() * 0.02);
-        }
-      } else {
-        double limit = s.length == 2 ? Math.sqrt(6.0 / (s[0] + s[1])) : 0.02;
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) ((rnd.nextDouble() * 2 - 1) * limit);
-        }
-      }
-      GeneratorModel.copyInto(new Tensor(s, v), a, name);
-    }
+    Weights.initialise(params, rnd, p -> p.getValue().getType() == Parameter.Type.GAMMA
+        ? Init.constant(1) : p.getKey().contains("tokens_") || p.getKey().contains("positions_")
+        ? Init.normal(0.02) : Init.xavierUniform(0.02));
   }
 
   public static Builder builder() {
@@ -497,18 +472,17 @@ public final class GeneratorTrainer {
    * #optMaxSeconds} (none), {@link #optStopAfterSteps} (none), {@link #optShutdownHook} (false),
    * {@link #optEvalThreads} (all processors).
    */
-  public static final class Builder {
+  public static final class Builder extends TrainerBuilder<Builder> {
     private GeneratorConfig modelConfig;
     private TrainConfig trainConfig;
-    private Long seed;
-    private Path outDir;
-    private boolean progress;
-    private double maxSeconds;
-    private long stopAfterSteps;
-    private boolean shutdownHook;
     private int evalThreads = Runtime.getRuntime().availableProcessors();
 
     private Builder() {}
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     public Builder setModelConfig(GeneratorConfig modelConfig) {
       this.modelConfig = modelConfig;
@@ -517,42 +491,6 @@ public final class GeneratorTrainer {
 
     public Builder setTrainConfig(TrainConfig trainConfig) {
       this.trainConfig = trainConfig;
-      return this;
-    }
-
-    /** The seed; mandatory so that every run is reproducible. */
-    public Builder setSeed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** Folder for the model, checkpoint and learning curve. */
-    public Builder optOutputDir(Path outDir) {
-      this.outDir = outDir;
-      return this;
-    }
-
-    /** A progress bar on stderr (loss, targets/s, ETA). */
-    public Builder optProgress(boolean progress) {
-      this.progress = progress;
-      return this;
-    }
-
-    /** Stop (validate, checkpoint, write the model) after this much wall time; 0 = no limit. */
-    public Builder optMaxSeconds(double maxSeconds) {
-      this.maxSeconds = maxSeconds;
-      return this;
-    }
-
-    /** Stop after this many steps of this session and checkpoint (no extra validation). */
-    public Builder optStopAfterSteps(long steps) {
-      this.stopAfterSteps = steps;
-      return this;
-    }
-
-    /** On Ctrl-C (JVM shutdown), finish the current step and write a checkpoint. */
-    public Builder optShutdownHook(boolean shutdownHook) {
-      this.shutdownHook = shutdownHook;
       return this;
     }
 
@@ -568,19 +506,11 @@ public final class GeneratorTrainer {
       if (trainConfig == null) {
         throw new IllegalArgumentException("trainConfig is required (setTrainConfig)");
       }
-      if (seed == null) {
-        throw new IllegalArgumentException("seed is required (setSeed)");
-      }
-      if (!(maxSeconds >= 0)) {
-        throw new IllegalArgumentException("maxSeconds=" + maxSeconds + " must be >= 0");
-      }
-      if (stopAfterSteps < 0) {
-        throw new IllegalArgumentException("stopAfterSteps=" + stopAfterSteps + " must be >= 0");
-      }
+      Session session = session();
       if (evalThreads < 1) {
         throw new IllegalArgumentException("evalThreads=" + evalThreads + " must be >= 1");
       }
-      return new GeneratorTrainer(this);
+      return new GeneratorTrainer(this, session);
     }
   }
 }
