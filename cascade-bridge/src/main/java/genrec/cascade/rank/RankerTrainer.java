@@ -33,9 +33,9 @@ import java.util.regex.Pattern;
 /**
  * Trains a {@link RankerNetwork}: per task binary cross-entropy with logits over the known labels
  * ({@link RankLoss#maskedBce}), the generator's {@link AdamW} at a constant learning rate with
- * global-norm clipping, {@code epochs} passes over the training rows. After every epoch the validation rows
- * are scored (per task AUC and GAUC, {@link RankMetrics}); the weights of the epoch with the best
- * first-task validation AUC are kept and become the model.
+ * global-norm clipping, {@code epochs} passes over the training rows. After every epoch the
+ * validation rows are scored (per task AUC and GAUC, {@link RankMetrics}); the weights of the
+ * epoch with the best first-task validation AUC are kept and become the model.
  *
  * <p>The steps, seeds, checkpoints, limits and best-keeping are the {@link TrainingLoop}'s
  * (validation and a checkpoint every epoch; optional time limit and Ctrl-C checkpoint); this
@@ -66,16 +66,12 @@ public final class RankerTrainer {
   private final RankerConfig modelConfig;
   private final RankTrainConfig config;
   private final Session session;
-  private final long seed;
-  private final Path outDir;
   private final int stopAfterEpochs;
 
   private RankerTrainer(Builder b, Session session) {
     this.modelConfig = b.modelConfig;
     this.config = b.trainConfig;
     this.session = session;
-    this.seed = session.seed();
-    this.outDir = session.outDir();
     this.stopAfterEpochs = b.stopAfterEpochs;
   }
 
@@ -88,7 +84,7 @@ public final class RankerTrainer {
   }
 
   public long seed() {
-    return seed;
+    return session.seed();
   }
 
   /**
@@ -115,7 +111,8 @@ public final class RankerTrainer {
   private RankTrainResult run(RankRows train, RankRows val, TrainCheckpoint cp, Path cpFile) {
     check(train, "train");
     check(val, "validation");
-    EpochBatches batches = new EpochBatches(train.rows(), config.batchSize(), seed, 1, null, 0);
+    EpochBatches batches = new EpochBatches(train.rows(), config.batchSize(), session.seed(),
+        1, null, 0);
     long bpe = batches.batchesPerEpoch();
     Task task = new Task(train, val, batches);
     TrainingLoop.Builder lb = session.loop(task, config.epochs() * bpe, CHECKPOINT_FILE,
@@ -148,19 +145,14 @@ public final class RankerTrainer {
       this.train = train;
       this.val = val;
       this.batches = batches;
-      this.identity = new RunIdentity().run("modelConfig", modelConfig)
-          .run("trainConfig", config).run("seed", seed)
+      this.identity = new RunIdentity(TASK).run("modelConfig", modelConfig)
+          .run("trainConfig", config).run("seed", session.seed())
           .data("dataFingerprint", fingerprint(train, val), "was trained on different rows");
     }
 
     /** The (1-based) epoch that {@code step} steps end in; a partial epoch counts. */
     int epochOf(long step) {
       return Math.toIntExact((step + batches.batchesPerEpoch() - 1) / batches.batchesPerEpoch());
-    }
-
-    @Override
-    public String name() {
-      return TASK;
     }
 
     @Override
@@ -184,7 +176,7 @@ public final class RankerTrainer {
 
     @Override
     public void initWeights(List<Pair<String, Parameter>> parameters) {
-      RankerTrainer.initWeights(parameters, new Random(seed));
+      RankerTrainer.initWeights(parameters, new Random(session.seed()));
     }
 
     /** A fresh run measures its random initial weights (epoch 0, not a candidate for best). */
@@ -231,10 +223,10 @@ public final class RankerTrainer {
 
     @Override
     public void improved(long step, Map<String, Tensor> best) {
-      if (outDir != null) {
-        try (RankerModel m = RankerModel.of(modelConfig, best, seed, identity.toJson()
+      if (session.outDir() != null) {
+        try (RankerModel m = RankerModel.of(modelConfig, best, session.seed(), identity.toJson()
             .path("dataFingerprint").asText())) {
-          m.save(outDir);
+          m.save(session.outDir());
         }
       }
     }
@@ -256,7 +248,7 @@ public final class RankerTrainer {
 
     @Override
     public void finish(Map<String, Tensor> weights, long bestStep) {
-      model = RankerModel.of(modelConfig, weights, seed, fingerprint(train, val));
+      model = RankerModel.of(modelConfig, weights, session.seed(), fingerprint(train, val));
     }
 
     /** Validation AUC and GAUC per task of the network as it is now. */
@@ -389,12 +381,8 @@ public final class RankerTrainer {
     }
 
     public RankerTrainer build() {
-      if (modelConfig == null) {
-        throw new IllegalArgumentException("modelConfig is required (setModelConfig)");
-      }
-      if (trainConfig == null) {
-        throw new IllegalArgumentException("trainConfig is required (setTrainConfig)");
-      }
+      required(modelConfig, "modelConfig");
+      required(trainConfig, "trainConfig");
       Session session = session();
       if (stopAfterEpochs < 0) {
         throw new IllegalArgumentException(

@@ -15,8 +15,22 @@ import java.util.Map;
  * are compared as JSON, after the same write/read round trip as the file's.
  */
 public final class RunIdentity {
+  private final String task;
   private final ObjectNode fields = TensorFile.JSON.createObjectNode();
   private final Map<String, String> dataMessages = new LinkedHashMap<>();
+
+  /** An identity for a run of {@code task} ("generator", "ranker"), its checkpoints' tag. */
+  public RunIdentity(String task) {
+    if (task == null || task.isBlank()) {
+      throw new IllegalArgumentException("task name is required");
+    }
+    this.task = task;
+  }
+
+  /** The task's name, saved in and required of its checkpoints. */
+  public String task() {
+    return task;
+  }
 
   /** A setting of the run (a config record, the seed): a difference means another run. */
   public RunIdentity run(String name, Object value) {

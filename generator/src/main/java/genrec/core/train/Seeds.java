@@ -1,5 +1,8 @@
 package genrec.core.train;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -10,9 +13,29 @@ import java.util.Random;
 public final class Seeds {
   private Seeds() {}
 
-  /** A permutation of [0, n) from a {@link Random} seeded by (seed, epoch). */
+  /** A permutation of [0, n) from {@link #random a Random seeded by (seed, epoch)}. */
   public static int[] permutation(int n, long seed, long epoch) {
-    return permutation(n, new Random(seed * 0x9E3779B97F4A7C15L + epoch));
+    return permutation(n, random(seed, epoch));
+  }
+
+  /** The {@link Random} of (seed, epoch). */
+  public static Random random(long seed, long epoch) {
+    return new Random(seed * 0x9E3779B97F4A7C15L + epoch);
+  }
+
+  /**
+   * {@code size} elements of {@code all} (all of them if fewer) drawn by a permutation from
+   * {@code r}, in their order in {@code all}.
+   */
+  public static <T> List<T> sample(List<T> all, int size, Random r) {
+    int m = Math.min(size, all.size());
+    int[] pick = Arrays.copyOf(permutation(all.size(), r), m);
+    Arrays.sort(pick);
+    List<T> out = new ArrayList<>(m);
+    for (int i : pick) {
+      out.add(all.get(i));
+    }
+    return out;
   }
 
   /** A Fisher–Yates permutation of [0, n) drawn from {@code r}. */

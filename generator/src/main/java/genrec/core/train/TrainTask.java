@@ -16,18 +16,18 @@ import java.util.Map;
  * What a model brings to the {@link TrainingLoop}: its network and optimiser, the loss of a
  * step's batch, its validation, and any state beyond weights and moments that a checkpoint must
  * hold. A task object serves one run and may keep state between calls; the loop calls, in order:
- * {@link #identity}, {@link #network}, {@link #optimiser}, {@link #initWeights} (fresh run) or
- * {@link #restore} (resumed), {@link #begin}, then per step {@link #beforeStep}, {@link #loss}
- * (inside a gradient collector), {@link #learningRate}, {@link #afterStep}, now and then
- * {@link #validate} (+ {@link #validatedWeights}, {@link #improved}) and {@link #state}, and
- * last {@link #finish}.
+ * {@link #identity} (when the loop is built), {@link #network}, {@link #optimiser}, {@link
+ * #initWeights} (fresh run) or {@link #restore} (resumed), {@link #begin}, then per step {@link
+ * #beforeStep}, {@link #loss} (inside a gradient collector), {@link #learningRate}, {@link
+ * #afterStep}, now and then {@link #validate} (+ {@link #validatedWeights}, {@link #improved})
+ * and {@link #state}, and last {@link #finish}.
  */
 public interface TrainTask {
 
-  /** The task's name, saved in and required of its checkpoints ("generator", "ranker"). */
-  String name();
-
-  /** The settings, seed and data fingerprints a checkpoint must share to be resumed. */
+  /**
+   * The task's name and the settings, seed and data fingerprints a checkpoint must share to be
+   * resumed (asked once, when the loop is built).
+   */
   RunIdentity identity();
 
   /** Builds and initialises the network in {@code manager}; its parameters, in order. */

@@ -58,6 +58,19 @@ public abstract class TrainerBuilder<B extends TrainerBuilder<B>> {
   }
 
   /**
+   * {@code value}, or an error naming the missing field and its setter.
+   *
+   * @param name the field ("modelConfig": "modelConfig is required (setModelConfig)")
+   */
+  protected static <T> T required(T value, String name) {
+    if (value == null) {
+      throw new IllegalArgumentException(name + " is required (set"
+          + Character.toUpperCase(name.charAt(0)) + name.substring(1) + ")");
+    }
+    return value;
+  }
+
+  /**
    * The session these options describe.
    *
    * @throws IllegalArgumentException naming a missing seed or a bad limit

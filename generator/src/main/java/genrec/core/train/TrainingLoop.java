@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @SuppressWarnings("try") // NDScope is held only to be closed
 public final class TrainingLoop {
   private final TrainTask task;
+  private final RunIdentity identity;
+  private final String name;
   private final long seed;
   private final long totalSteps;
   private final String metric;
@@ -53,6 +55,8 @@ public final class TrainingLoop {
 
   private TrainingLoop(Builder b) {
     this.task = b.task;
+    this.identity = b.task.identity();
+    this.name = identity.task();
     this.seed = b.seed;
     this.totalSteps = b.totalSteps;
     this.metric = b.metric;
@@ -78,12 +82,12 @@ public final class TrainingLoop {
    * @throws IllegalArgumentException if the checkpoint belongs to another run or other data
    */
   public LoopResult resume(Path file) {
-    return resume(TrainCheckpoint.read(file, task.name()), file);
+    return resume(TrainCheckpoint.read(file, name), file);
   }
 
   /** As {@link #resume(Path)}, with the checkpoint already read from {@code file}. */
   public LoopResult resume(TrainCheckpoint cp, Path file) {
-    task.identity().requireSame(cp.identity(), file);
+    identity.requireSame(cp.identity(), file);
     return run(cp);
   }
 
@@ -120,7 +124,7 @@ public final class TrainingLoop {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-      }, "genrec-" + task.name() + "-shutdown");
+      }, "genrec-" + name + "-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
     }
     StopReason reason = StopReason.DONE;
@@ -269,7 +273,7 @@ public final class TrainingLoop {
     st.lastValidated = st.step;
     Double score = m.get(metric);
     if (score == null) {
-      throw new IllegalStateException("task '" + task.name() + "' validated without metric '"
+      throw new IllegalStateException("task '" + name + "' validated without metric '"
           + metric + "' (has " + m.keySet() + ")");
     }
     double best = st.bestMetrics.getOrDefault(metric, Double.NaN);
@@ -296,12 +300,12 @@ public final class TrainingLoop {
       if (tensors.containsKey(e.getKey()) || e.getKey().startsWith(TrainCheckpoint.WEIGHTS)
           || e.getKey().startsWith(TrainCheckpoint.BEST) || e.getKey().startsWith("m/")
           || e.getKey().startsWith("v/")) {
-        throw new IllegalStateException("task '" + task.name() + "' state tensor '" + e.getKey()
+        throw new IllegalStateException("task '" + name + "' state tensor '" + e.getKey()
             + "' uses a name reserved by the training loop");
       }
       tensors.put(e.getKey(), e.getValue());
     }
-    return new TrainCheckpoint(task.name(), task.identity().toJson(), st.step, st.elapsed(),
+    return new TrainCheckpoint(name, identity.toJson(), st.step, st.elapsed(),
         metric, st.bestStep, st.bestMetrics, st.bad, st.lastValidated, st.lossSum, st.lossCount,
         task.state(), tensors);
   }

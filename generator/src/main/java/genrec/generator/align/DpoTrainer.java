@@ -97,15 +97,11 @@ public final class DpoTrainer {
 
   private final AlignConfig config;
   private final Session session;
-  private final long seed;
-  private final Path outDir;
   private final int evalThreads;
 
   private DpoTrainer(Builder b, Session session) {
     this.config = b.config;
     this.session = session;
-    this.seed = session.seed();
-    this.outDir = session.outDir();
     this.evalThreads = b.evalThreads;
   }
 
@@ -114,7 +110,7 @@ public final class DpoTrainer {
   }
 
   public long seed() {
-    return seed;
+    return session.seed();
   }
 
   /** Tunes {@code reference} (not changed) from its own weights. */
@@ -154,15 +150,7 @@ public final class DpoTrainer {
    * permutation, in data order (so a caller can keep them out of the reward model's fit).
    */
   public static List<EvalCase> validationSubset(List<EvalCase> all, int size, long seed) {
-    int m = Math.min(size, all.size());
-    int[] idx = Seeds.permutation(all.size(), new Random(seed ^ 0x5DEECE66DL));
-    int[] pick = Arrays.copyOf(idx, m);
-    Arrays.sort(pick);
-    List<EvalCase> out = new ArrayList<>(m);
-    for (int i : pick) {
-      out.add(all.get(i));
-    }
-    return out;
+    return Seeds.sample(all, size, new Random(seed ^ 0x5DEECE66DL));
   }
 
   private AlignResult run(TrainData data, GeneratorModel reference, Reward reward,
@@ -178,7 +166,8 @@ public final class DpoTrainer {
         .optCheckpointEvery(config.checkpointEvery()).build();
     LoopResult r = cp == null ? loop.train() : loop.resume(cp, cpFile);
     return new AlignResult(task.model, r.steps(), r.seconds(), r.bestStep(), task.curve,
-        task.sessionRounds, r.losses(), r.firstStep(), r.stopText(session.stopAfterSteps(), "steps"));
+        task.sessionRounds, r.losses(), r.firstStep(),
+        r.stopText(session.stopAfterSteps(), "steps"));
   }
 
   /** DPO's part of the {@link TrainingLoop}: rounds of pairs, the DPO loss, validation. */
@@ -215,7 +204,8 @@ public final class DpoTrainer {
       this.mc = reference.config();
       this.codes = data.itemCodes();
       this.trie = PrefixTrie.of(codes, mc.codebookSize());
-      this.valSubset = validationSubset(data.validation(), config.validationUsers(), seed);
+      this.valSubset = validationSubset(data.validation(), config.validationUsers(),
+          session.seed());
       for (int u = 0; u < data.sequences().size(); u++) {
         if (data.sequences().get(u).length >= 2) {
           candidates.add(u);
@@ -225,16 +215,11 @@ public final class DpoTrainer {
         throw new IllegalArgumentException("no training user has 2 or more items to align on");
       }
       String other = "was aligned on different data or semantic IDs";
-      this.identity = new RunIdentity().run("config", config).run("seed", seed)
+      this.identity = new RunIdentity(TASK).run("config", config).run("seed", session.seed())
           .data("dataFingerprint", data.dataFingerprint(), other)
           .data("sidFingerprint", data.sidFingerprint(), other)
           .data("referenceFingerprint", fingerprint(reference), "was aligned from another "
               + "reference generator (was 'genrec train' run again?)");
-    }
-
-    @Override
-    public String name() {
-      return TASK;
     }
 
     @Override
@@ -296,7 +281,7 @@ public final class DpoTrainer {
         long pass = pos / n;
         long key = round * 1_000_003L + pass;
         if (key != permKey) {
-          perm = Seeds.permutation(n, new Random((seed * 0x9E3779B97F4A7C15L + round)
+          perm = Seeds.permutation(n, new Random((session.seed() * 0x9E3779B97F4A7C15L + round)
               * 0xBF58476D1CE4E5B9L + pass));
           permKey = key;
         }
@@ -421,8 +406,8 @@ public final class DpoTrainer {
       marginSum = 0;
       accSum = 0;
       count = 0;
-      if (outDir != null) {
-        AtomicFiles.writeString(outDir.resolve(CURVE_FILE), AlignResult.curveCsv(curve));
+      if (session.outDir() != null) {
+        AtomicFiles.writeString(session.outDir().resolve(CURVE_FILE), AlignResult.curveCsv(curve));
       }
       Map<String, Double> m = new LinkedHashMap<>();
       m.put(NDCG, ndcg);
@@ -437,8 +422,9 @@ public final class DpoTrainer {
 
     @Override
     public void improved(long step, Map<String, Tensor> best) {
-      if (outDir != null) {
-        try (GeneratorModel m = GeneratorModel.of(mc, best, seed, reference.dataFingerprint(),
+      if (session.outDir() != null) {
+        try (GeneratorModel m = GeneratorModel.of(mc, best, session.seed(),
+            reference.dataFingerprint(),
             reference.sidFingerprint())) {
           writeModel(m, step);
         }
@@ -498,9 +484,9 @@ public final class DpoTrainer {
 
     @Override
     public void finish(Map<String, Tensor> weights, long bestStep) {
-      model = GeneratorModel.of(mc, weights, seed, reference.dataFingerprint(),
+      model = GeneratorModel.of(mc, weights, session.seed(), reference.dataFingerprint(),
           reference.sidFingerprint());
-      if (outDir != null) {
+      if (session.outDir() != null) {
         writeModel(model, bestStep);
       }
     }
@@ -513,7 +499,7 @@ public final class DpoTrainer {
   private AlignResult.Round generatePairs(SidTransformer net, GeneratorModel reference,
       PrefixTrie trie, TrainData data, List<Integer> candidates, Reward reward, int round,
       long step, List<PreferencePair> out) {
-    Random rnd = new Random((seed + 0x632BE59BD9B4E019L) * 0x9E3779B97F4A7C15L + round);
+    Random rnd = new Random((session.seed() + 0x632BE59BD9B4E019L) * 0x9E3779B97F4A7C15L + round);
     int[] perm = Seeds.permutation(candidates.size(), rnd);
     int users = Math.min(config.usersPerRound(), candidates.size());
     int window = net.config().historyWindow();
@@ -615,14 +601,14 @@ public final class DpoTrainer {
   }
 
   private void writeModel(GeneratorModel m, long bestStep) {
-    m.save(outDir.resolve(MODEL_FILE));
+    m.save(session.outDir().resolve(MODEL_FILE));
     ObjectNode h = m.header();
     ObjectNode a = h.putObject("alignment");
     a.put("method", "DPO");
     a.put("bestStep", bestStep);
-    a.put("seed", seed);
+    a.put("seed", session.seed());
     a.set("config", TensorFile.JSON.valueToTree(config));
-    AtomicFiles.writeString(outDir.resolve(MODEL_JSON), h.toPrettyString() + "\n");
+    AtomicFiles.writeString(session.outDir().resolve(MODEL_JSON), h.toPrettyString() + "\n");
   }
 
   /** A round's pairs as float tensors (item indices are exact in float below 2^24). */
@@ -730,9 +716,7 @@ public final class DpoTrainer {
     }
 
     public DpoTrainer build() {
-      if (config == null) {
-        throw new IllegalArgumentException("config is required (setConfig)");
-      }
+      required(config, "config");
       Session session = session();
       if (evalThreads < 1) {
         throw new IllegalArgumentException("evalThreads=" + evalThreads + " must be >= 1");

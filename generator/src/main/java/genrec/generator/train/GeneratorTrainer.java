@@ -83,16 +83,12 @@ public final class GeneratorTrainer {
   private final GeneratorConfig modelConfig;
   private final TrainConfig config;
   private final Session session;
-  private final long seed;
-  private final Path outDir;
   private final int evalThreads;
 
   private GeneratorTrainer(Builder b, Session session) {
     this.modelConfig = b.modelConfig;
     this.config = b.trainConfig;
     this.session = session;
-    this.seed = session.seed();
-    this.outDir = session.outDir();
     this.evalThreads = b.evalThreads;
   }
 
@@ -105,7 +101,7 @@ public final class GeneratorTrainer {
   }
 
   public long seed() {
-    return seed;
+    return session.seed();
   }
 
   /** Trains from scratch. */
@@ -187,7 +183,7 @@ public final class GeneratorTrainer {
     }
     int[] chunkLengths = sequence && config.lengthBuckets() > 0
         ? samples.stream().mapToInt(smp -> smp[2] - smp[1]).toArray() : null;
-    EpochBatches batches = new EpochBatches(n, config.batchSize(), seed, 0, chunkLengths,
+    EpochBatches batches = new EpochBatches(n, config.batchSize(), session.seed(), 0, chunkLengths,
         config.lengthBuckets());
     long total = config.totalSteps(batches.batchesPerEpoch());
     Task task = new Task(data, samples, batches, total, sequence);
@@ -229,16 +225,11 @@ public final class GeneratorTrainer {
       this.sequence = sequence;
       this.trie = PrefixTrie.of(data.itemCodes(), modelConfig.codebookSize());
       this.valSubset = validationSubset(data.validation());
-      this.identity = new RunIdentity().run("modelConfig", modelConfig)
-          .run("trainConfig", config).run("seed", seed)
+      this.identity = new RunIdentity(TASK).run("modelConfig", modelConfig)
+          .run("trainConfig", config).run("seed", session.seed())
           .data("dataFingerprint", data.dataFingerprint(), "was trained on different data")
           .data("sidFingerprint", data.sidFingerprint(),
               "was trained on different semantic IDs (was 'genrec quantize' run again?)");
-    }
-
-    @Override
-    public String name() {
-      return TASK;
     }
 
     @Override
@@ -261,7 +252,7 @@ public final class GeneratorTrainer {
 
     @Override
     public void initWeights(List<Pair<String, Parameter>> parameters) {
-      GeneratorTrainer.initWeights(parameters, new Random(seed));
+      GeneratorTrainer.initWeights(parameters, new Random(session.seed()));
       startAverage(parameters);
     }
 
@@ -337,9 +328,9 @@ public final class GeneratorTrainer {
       double ndcg = r.ndcgAt(10);
       double recall = r.recallAt(10);
       curve.add(new TrainResult.CurvePoint(seconds, step, ndcg, recall, meanLoss));
-      if (outDir != null) {
-        AtomicFiles.writeString(outDir.resolve(CURVE_FILE), TrainResult.curveCsv(curve));
-        LearningCurveChart.write(outDir.resolve(CURVE_CHART_FILE), curve,
+      if (session.outDir() != null) {
+        AtomicFiles.writeString(session.outDir().resolve(CURVE_FILE), TrainResult.curveCsv(curve));
+        LearningCurveChart.write(session.outDir().resolve(CURVE_CHART_FILE), curve,
             "Learning curve (validation subset)");
       }
       Map<String, Double> m = new LinkedHashMap<>();
@@ -365,8 +356,8 @@ public final class GeneratorTrainer {
 
     @Override
     public void improved(long step, Map<String, Tensor> best) {
-      if (outDir != null) {
-        try (GeneratorModel m = GeneratorModel.of(modelConfig, best, seed,
+      if (session.outDir() != null) {
+        try (GeneratorModel m = GeneratorModel.of(modelConfig, best, session.seed(),
             data.dataFingerprint(), data.sidFingerprint())) {
           writeModel(m);
         }
@@ -394,9 +385,9 @@ public final class GeneratorTrainer {
 
     @Override
     public void finish(Map<String, Tensor> weights, long bestStep) {
-      model = GeneratorModel.of(modelConfig, weights, seed, data.dataFingerprint(),
+      model = GeneratorModel.of(modelConfig, weights, session.seed(), data.dataFingerprint(),
           data.sidFingerprint());
-      if (outDir != null) {
+      if (session.outDir() != null) {
         writeModel(model);
       }
     }
@@ -417,21 +408,15 @@ public final class GeneratorTrainer {
   }
 
   private void writeModel(GeneratorModel m) {
-    m.save(outDir.resolve(MODEL_FILE));
-    AtomicFiles.writeString(outDir.resolve(MODEL_JSON), m.header().toPrettyString() + "\n");
+    m.save(session.outDir().resolve(MODEL_FILE));
+    AtomicFiles.writeString(session.outDir().resolve(MODEL_JSON),
+        m.header().toPrettyString() + "\n");
   }
 
   /** The fixed validation subset: {@code validationUsers} cases drawn with the seed. */
   List<EvalCase> validationSubset(List<EvalCase> all) {
-    int m = Math.min(config.validationUsers(), all.size());
-    int[] idx = Seeds.permutation(all.size(), seed ^ 0x5DEECE66DL, 0);
-    int[] pick = Arrays.copyOf(idx, m);
-    Arrays.sort(pick);
-    List<EvalCase> out = new ArrayList<>(m);
-    for (int i : pick) {
-      out.add(all.get(i));
-    }
-    return out;
+    return Seeds.sample(all, config.validationUsers(),
+        Seeds.random(session.seed() ^ 0x5DEECE66DL, 0));
   }
 
   private void checkCodes(TrainData data) {
@@ -500,12 +485,8 @@ public final class GeneratorTrainer {
     }
 
     public GeneratorTrainer build() {
-      if (modelConfig == null) {
-        throw new IllegalArgumentException("modelConfig is required (setModelConfig)");
-      }
-      if (trainConfig == null) {
-        throw new IllegalArgumentException("trainConfig is required (setTrainConfig)");
-      }
+      required(modelConfig, "modelConfig");
+      required(trainConfig, "trainConfig");
       Session session = session();
       if (evalThreads < 1) {
         throw new IllegalArgumentException("evalThreads=" + evalThreads + " must be >= 1");

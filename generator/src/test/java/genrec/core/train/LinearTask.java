@@ -70,13 +70,8 @@ final class LinearTask implements TrainTask {
   }
 
   @Override
-  public String name() {
-    return "linear";
-  }
-
-  @Override
   public RunIdentity identity() {
-    return new RunIdentity().run("seed", seed).run("batchSize", BATCH)
+    return new RunIdentity("linear").run("seed", seed).run("batchSize", BATCH)
         .data("dataFingerprint", dataFingerprint, "was trained on other rows");
   }
 
