@@ -1,6 +1,5 @@
 package genrec.generator.align;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -8,18 +7,25 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import genrec.core.io.AtomicFiles;
-import genrec.core.io.DataFormatException;
 import genrec.core.io.Fingerprint;
 import genrec.core.io.Progress;
 import genrec.core.tensor.Tensor;
 import genrec.core.tensor.TensorFile;
+import genrec.core.train.LoopResult;
+import genrec.core.train.RunIdentity;
+import genrec.core.train.Seeds;
+import genrec.core.train.Session;
+import genrec.core.train.TrainCheckpoint;
+import genrec.core.train.TrainTask;
+import genrec.core.train.TrainerBuilder;
+import genrec.core.train.TrainingLoop;
+import genrec.core.train.Weights;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.data.LeaveOneOutSplit.EvalCase;
 import genrec.generator.decode.BeamResult;
@@ -43,9 +49,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Tunes a trained generator toward higher {@link Reward} with DPO against a frozen reference
@@ -65,9 +68,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * excluded, as {@code genrec eval}) and the mean reward of those users' top-K lists. The best
  * ({@link AlignConfig#selectBy}) is kept and written.
  *
- * <p>Deterministic and exactly resumable: a {@link #CHECKPOINT_FILE checkpoint} holds the
- * weights, AdamW moments, the current round's pairs (with their reference log-probabilities)
- * and the bookkeeping, so N steps straight equal k steps + resume for N − k.
+ * <p>The steps, checkpoints, limits and best-keeping are the {@link TrainingLoop}'s; this class
+ * is DPO's {@link TrainTask}. Deterministic and exactly resumable: a {@link #CHECKPOINT_FILE
+ * checkpoint} (the loop's one format) holds the weights, AdamW moments, the current round's
+ * pairs (with their reference log-probabilities) and the bookkeeping, so N steps straight equal
+ * k steps + resume for N − k.
  *
  * <p>Files in the output folder (atomic writes): {@value #MODEL_FILE} (the best model, in the
  * generator's own format, so {@code genrec eval} reads it), {@value #MODEL_JSON}, {@value
@@ -79,28 +84,24 @@ public final class DpoTrainer {
   public static final String MODEL_JSON = "model.json";
   public static final String CHECKPOINT_FILE = "checkpoint.bin";
   public static final String CURVE_FILE = "align-curve.csv";
-  /** Format tag of an alignment checkpoint. */
-  public static final String CHECKPOINT_FORMAT = "genrec-align-checkpoint/1";
+  /** Format tag of an alignment checkpoint: the training loop's one format. */
+  public static final String CHECKPOINT_FORMAT = TrainCheckpoint.FORMAT;
+  /** The task name of alignment checkpoints. */
+  public static final String TASK = "align";
+
+  /** Validation metrics; {@link AlignConfig#selectBy()} picks which one chooses the best. */
+  static final String NDCG = "ndcg@10";
+  static final String REWARD = "reward";
 
   private static final int SEARCH_BATCH = 32;
 
   private final AlignConfig config;
-  private final long seed;
-  private final Path outDir;
-  private final boolean showProgress;
-  private final double maxSeconds;
-  private final long stopAfterSteps;
-  private final boolean shutdownHook;
+  private final Session session;
   private final int evalThreads;
 
-  private DpoTrainer(Builder b) {
+  private DpoTrainer(Builder b, Session session) {
     this.config = b.config;
-    this.seed = b.seed;
-    this.outDir = b.outDir;
-    this.showProgress = b.progress;
-    this.maxSeconds = b.maxSeconds;
-    this.stopAfterSteps = b.stopAfterSteps;
-    this.shutdownHook = b.shutdownHook;
+    this.session = session;
     this.evalThreads = b.evalThreads;
   }
 
@@ -109,7 +110,7 @@ public final class DpoTrainer {
   }
 
   public long seed() {
-    return seed;
+    return session.seed();
   }
 
   /** Tunes {@code reference} (not changed) from its own weights. */
@@ -123,31 +124,15 @@ public final class DpoTrainer {
    */
   public AlignResult resume(TrainData data, GeneratorModel reference, Reward reward,
       Path checkpointFile) {
-    TensorFile.Contents cp = TensorFile.read(checkpointFile, CHECKPOINT_FORMAT);
-    ObjectNode h = cp.header();
-    AlignConfig saved = TensorFile.field(h, "config", AlignConfig.class, checkpointFile);
-    if (!saved.equals(config) || h.path("seed").asLong() != seed) {
-      throw new IllegalArgumentException("checkpoint " + checkpointFile + " belongs to another "
-          + "run: config " + saved + ", seed " + h.path("seed").asLong() + " vs " + config
-          + ", seed " + seed);
-    }
-    if (!h.path("dataFingerprint").asText().equals(data.dataFingerprint())
-        || !h.path("sidFingerprint").asText().equals(data.sidFingerprint())) {
-      throw new IllegalArgumentException("checkpoint " + checkpointFile
-          + " was aligned on different data or semantic IDs");
-    }
-    if (!h.path("referenceFingerprint").asText().equals(fingerprint(reference))) {
-      throw new IllegalArgumentException("checkpoint " + checkpointFile
-          + " was aligned from another reference generator (was 'genrec train' run again?)");
-    }
-    return run(data, reference, reward, cp, checkpointFile);
+    return run(data, reference, reward, TrainCheckpoint.read(checkpointFile, TASK),
+        checkpointFile);
   }
 
   /** A builder holding the config and seed saved in {@code checkpointFile}. */
   public static Builder resumeFrom(Path checkpointFile) {
-    TensorFile.Contents cp = TensorFile.read(checkpointFile, CHECKPOINT_FORMAT);
-    return builder().setConfig(TensorFile.field(cp.header(), "config", AlignConfig.class,
-        checkpointFile)).setSeed(cp.header().path("seed").asLong());
+    ObjectNode id = TrainCheckpoint.read(checkpointFile, TASK).identity();
+    return builder().setConfig(TensorFile.field(id, "config", AlignConfig.class, checkpointFile))
+        .setSeed(id.path("seed").asLong());
   }
 
   /** Fingerprint of a generator's weights (identifies the reference of a run). */
@@ -165,211 +150,346 @@ public final class DpoTrainer {
    * permutation, in data order (so a caller can keep them out of the reward model's fit).
    */
   public static List<EvalCase> validationSubset(List<EvalCase> all, int size, long seed) {
-    int m = Math.min(size, all.size());
-    int[] idx = permutation(all.size(), new Random(seed ^ 0x5DEECE66DL));
-    int[] pick = Arrays.copyOf(idx, m);
-    Arrays.sort(pick);
-    List<EvalCase> out = new ArrayList<>(m);
-    for (int i : pick) {
-      out.add(all.get(i));
-    }
-    return out;
-  }
-
-  /** Mutable bookkeeping, saved in checkpoints. */
-  private static final class State {
-    long step;
-    double elapsedBefore;
-    long bestStep = -1;
-    double bestScore = Double.NaN;
-    Map<String, Tensor> best; // null: the reference (bestStep 0) or none
-    double lossSum;
-    double marginSum;
-    double accSum;
-    int count;
-    List<AlignResult.CurvePoint> curve = new ArrayList<>();
-    List<AlignResult.Round> rounds = new ArrayList<>();
-    int pairsRound = -1;
-    List<PreferencePair> pairs = List.of();
-    long lastValidated = -1;
+    return Seeds.sample(all, size, new Random(seed ^ 0x5DEECE66DL));
   }
 
   private AlignResult run(TrainData data, GeneratorModel reference, Reward reward,
-      TensorFile.Contents cp, Path cpFile) {
-    GeneratorConfig mc = reference.config();
+      TrainCheckpoint cp, Path cpFile) {
     if (!reference.sidFingerprint().equals(data.sidFingerprint())) {
       throw new IllegalArgumentException("the reference generator was trained on other semantic "
           + "IDs than the data's");
     }
-    long t0 = System.nanoTime();
-    int[][] codes = data.itemCodes();
-    PrefixTrie trie = PrefixTrie.of(codes, mc.codebookSize());
-    List<EvalCase> valSubset = validationSubset(data.validation(), config.validationUsers(), seed);
-    List<Integer> candidates = new ArrayList<>();
-    for (int u = 0; u < data.sequences().size(); u++) {
-      if (data.sequences().get(u).length >= 2) {
-        candidates.add(u);
-      }
-    }
-    if (candidates.isEmpty()) {
-      throw new IllegalArgumentException("no training user has 2 or more items to align on");
-    }
-    String dataFp = data.dataFingerprint();
-    String refFp = fingerprint(reference);
-    State st = new State();
-    Engine engine = Engine.getEngine("PyTorch");
-    AtomicBoolean stopRequested = new AtomicBoolean();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = null;
-    if (shutdownHook) {
-      hook = new Thread(() -> {
-        stopRequested.set(true);
-        try {
-          finished.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "genrec-align-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-    }
-    float[] losses = new float[config.steps()];
-    int sessionSteps = 0;
-    String reason = "done";
-    long firstStep;
-    List<AlignResult.Round> sessionRounds = new ArrayList<>();
-    GeneratorModel model;
-    try (NDManager root = engine.newBaseManager();
-        NDManager optManager = root.newSubManager()) {
-      SidTransformer net = new SidTransformer(mc);
-      net.initialize(root);
-      List<Pair<String, Parameter>> params = new ArrayList<>();
-      net.getParameters().forEach(params::add);
-      AdamW opt = new AdamW(params, optManager, 0.9f, 0.999f, 1e-8f, config.weightDecay());
-      Map<String, Tensor> start = cp == null ? reference.weights() : group(cp.tensors(), "w/");
-      for (Pair<String, Parameter> p : params) {
-        Tensor t = start.get(p.getKey());
-        if (t == null) {
-          throw new IllegalArgumentException("no weight '" + p.getKey() + "' to start from");
-        }
-        GeneratorModel.copyInto(t, p.getValue().getArray(), p.getKey());
-      }
-      if (cp != null) {
-        restore(st, cp, cpFile, opt);
-      }
-      firstStep = st.step;
-      ParameterStore ps = new ParameterStore(root, false);
-      if (st.lastValidated < 0 && !valSubset.isEmpty()) {
-        validate(net, trie, valSubset, reward, st, elapsed(st, t0), mc, reference, dataFp);
-      }
-      double[] last = {Double.NaN, Double.NaN, Double.NaN};
-      try (Progress progress = showProgress
-          ? Progress.start("align", Math.max(0, config.steps() - st.step), "steps")
-          : Progress.silent()) {
-        progress.status(() -> String.format(Locale.ROOT, "loss %.4f, margin %.3f, acc %.2f%s",
-            last[0], last[1], last[2], st.bestStep >= 0 ? String.format(Locale.ROOT,
-                ", best val %s %.4f", config.selectBy() == AlignConfig.Selection.NDCG
-                    ? "NDCG@10" : "reward", st.bestScore) : ""));
-        int[] perm = null;
-        long permKey = Long.MIN_VALUE;
-        while (st.step < config.steps()) {
-          int round = config.roundOf(st.step);
-          if (round != st.pairsRound) {
-            List<PreferencePair> pairs = new ArrayList<>();
-            AlignResult.Round r = generatePairs(net, reference, trie, data, candidates, reward,
-                round, st.step, pairs);
-            st.pairs = pairs;
-            st.pairsRound = round;
-            st.rounds.add(r);
-            sessionRounds.add(r);
-            if (showProgress) {
-              System.err.printf(Locale.ROOT, "align round %d/%d: %,d users, %,d pairs, top-%d "
-                  + "reward %.4f (chosen %.4f, rejected %.4f)%n", round + 1, config.rounds(),
-                  r.users(), r.pairs(), config.listSize(), r.meanListReward(),
-                  r.meanChosenReward(), r.meanRejectedReward());
-            }
-          }
-          int n = st.pairs.size();
-          if (n == 0) {
-            throw new IllegalStateException("round " + (round + 1) + " made no preference pairs: "
-                + "the reward did not tell any user's beams apart (check --reward-weights)");
-          }
-          int bs = Math.min(config.batchSize(), n);
-          long j = st.step - config.roundStart(round);
-          PreferencePair[] batch = new PreferencePair[bs];
-          for (int i = 0; i < bs; i++) {
-            long pos = j * bs + i;
-            long pass = pos / n;
-            long key = round * 1_000_003L + pass;
-            if (key != permKey) {
-              perm = permutation(n, new Random((seed * 0x9E3779B97F4A7C15L + round)
-                  * 0xBF58476D1CE4E5B9L + pass));
-              permKey = key;
-            }
-            batch[i] = st.pairs.get(perm[(int) (pos % n)]);
-          }
-          float[] stats = step(engine, ps, net, opt, batch, codes, st.step);
-          st.step++;
-          last[0] = stats[0];
-          last[1] = stats[1];
-          last[2] = stats[2];
-          losses[sessionSteps++] = stats[0];
-          st.lossSum += stats[0];
-          st.marginSum += stats[1];
-          st.accSum += stats[2];
-          st.count++;
-          progress.advance(1);
-          if (config.validateEvery() > 0 && st.step % config.validateEvery() == 0
-              && st.step < config.steps() && !valSubset.isEmpty()) {
-            validate(net, trie, valSubset, reward, st, elapsed(st, t0), mc, reference, dataFp);
-          }
-          if (outDir != null && config.checkpointEvery() > 0
-              && st.step % config.checkpointEvery() == 0 && st.step < config.steps()) {
-            writeCheckpoint(params, opt, st, elapsed(st, t0), mc, dataFp, data.sidFingerprint(),
-                refFp);
-          }
-          if (stopRequested.get()) {
-            reason = "interrupted";
-            break;
-          }
-          if (stopAfterSteps > 0 && st.step - firstStep >= stopAfterSteps
-              && st.step < config.steps()) {
-            reason = "stop after " + stopAfterSteps + " steps";
-            break;
-          }
-          if (maxSeconds > 0 && (System.nanoTime() - t0) / 1e9 >= maxSeconds
-              && st.step < config.steps()) {
-            reason = "time limit";
-            break;
-          }
+    Task task = new Task(data, reference, reward);
+    TrainingLoop loop = session.loop(task, config.steps(), CHECKPOINT_FILE, "align")
+        .setMetric(config.selectBy() == AlignConfig.Selection.NDCG ? NDCG : REWARD)
+        .optValidateEvery(config.validateEvery()).optValidateAtStart(true)
+        .optCheckpointEvery(config.checkpointEvery()).build();
+    LoopResult r = cp == null ? loop.train() : loop.resume(cp, cpFile);
+    return new AlignResult(task.model, r.steps(), r.seconds(), r.bestStep(), task.curve,
+        task.sessionRounds, r.losses(), r.firstStep(),
+        r.stopText(session.stopAfterSteps(), "steps"));
+  }
+
+  /** DPO's part of the {@link TrainingLoop}: rounds of pairs, the DPO loss, validation. */
+  private final class Task implements TrainTask {
+    private final TrainData data;
+    private final GeneratorModel reference;
+    private final Reward reward;
+    private final GeneratorConfig mc;
+    private final int[][] codes;
+    private final PrefixTrie trie;
+    private final List<EvalCase> valSubset;
+    private final List<Integer> candidates = new ArrayList<>();
+    private final RunIdentity identity;
+    private final List<AlignResult.CurvePoint> curve = new ArrayList<>();
+    private final List<AlignResult.Round> rounds = new ArrayList<>();
+    private final List<AlignResult.Round> sessionRounds = new ArrayList<>();
+    private SidTransformer net;
+    private GeneratorModel model;
+    private double marginSum;
+    private double accSum;
+    private int count;
+    private int pairsRound = -1;
+    private List<PreferencePair> pairs = List.of();
+    private int[] perm;
+    private long permKey = Long.MIN_VALUE;
+    private float[] margins; // of the last step's batch
+    private float lastMargin = Float.NaN;
+    private float lastAcc = Float.NaN;
+
+    Task(TrainData data, GeneratorModel reference, Reward reward) {
+      this.data = data;
+      this.reference = reference;
+      this.reward = reward;
+      this.mc = reference.config();
+      this.codes = data.itemCodes();
+      this.trie = PrefixTrie.of(codes, mc.codebookSize());
+      this.valSubset = validationSubset(data.validation(), config.validationUsers(),
+          session.seed());
+      for (int u = 0; u < data.sequences().size(); u++) {
+        if (data.sequences().get(u).length >= 2) {
+          candidates.add(u);
         }
       }
-      boolean finalValidation = reason.equals("done") || reason.equals("time limit");
-      if (finalValidation && st.lastValidated != st.step && !valSubset.isEmpty()) {
-        validate(net, trie, valSubset, reward, st, elapsed(st, t0), mc, reference, dataFp);
+      if (candidates.isEmpty()) {
+        throw new IllegalArgumentException("no training user has 2 or more items to align on");
       }
-      if (outDir != null) {
-        writeCheckpoint(params, opt, st, elapsed(st, t0), mc, dataFp, data.sidFingerprint(),
-            refFp);
+      String other = "was aligned on different data or semantic IDs";
+      this.identity = new RunIdentity(TASK).run("config", config).run("seed", session.seed())
+          .data("dataFingerprint", data.dataFingerprint(), other)
+          .data("sidFingerprint", data.sidFingerprint(), other)
+          .data("referenceFingerprint", fingerprint(reference), "was aligned from another "
+              + "reference generator (was 'genrec train' run again?)");
+    }
+
+    @Override
+    public RunIdentity identity() {
+      return identity;
+    }
+
+    @Override
+    public List<Pair<String, Parameter>> network(NDManager manager) {
+      net = new SidTransformer(mc);
+      net.initialize(manager);
+      return Weights.parameters(net);
+    }
+
+    @Override
+    public AdamW optimiser(List<Pair<String, Parameter>> parameters, NDManager manager) {
+      return new AdamW(parameters, manager, 0.9f, 0.999f, 1e-8f, config.weightDecay());
+    }
+
+    /** The policy starts as the reference. */
+    @Override
+    public void initWeights(List<Pair<String, Parameter>> parameters) {
+      Weights.load(reference.weights(), parameters, "the reference generator");
+    }
+
+    @Override
+    public void beforeStep(long step) {
+      int round = config.roundOf(step);
+      if (round != pairsRound) {
+        List<PreferencePair> made = new ArrayList<>();
+        AlignResult.Round r = generatePairs(net, reference, trie, data, candidates, reward,
+            round, step, made);
+        pairs = made;
+        pairsRound = round;
+        rounds.add(r);
+        sessionRounds.add(r);
+        if (session.progress()) {
+          System.err.printf(Locale.ROOT, "align round %d/%d: %,d users, %,d pairs, top-%d "
+              + "reward %.4f (chosen %.4f, rejected %.4f)%n", round + 1, config.rounds(),
+              r.users(), r.pairs(), config.listSize(), r.meanListReward(),
+              r.meanChosenReward(), r.meanRejectedReward());
+        }
       }
-      Map<String, Tensor> weights = st.bestStep == 0 ? reference.weights()
-          : st.best != null ? st.best : GeneratorModel.weightsOf(net);
-      model = GeneratorModel.of(mc, weights, seed, reference.dataFingerprint(),
+      if (pairs.isEmpty()) {
+        throw new IllegalStateException("round " + (round + 1) + " made no preference pairs: "
+            + "the reward did not tell any user's beams apart (check --reward-weights)");
+      }
+    }
+
+    /** The step's pairs: the round's pairs cycled in orders seeded by (seed, round, pass). */
+    private PreferencePair[] batch(long step) {
+      int round = pairsRound;
+      int n = pairs.size();
+      int bs = Math.min(config.batchSize(), n);
+      long j = step - config.roundStart(round);
+      PreferencePair[] batch = new PreferencePair[bs];
+      for (int i = 0; i < bs; i++) {
+        long pos = j * bs + i;
+        long pass = pos / n;
+        long key = round * 1_000_003L + pass;
+        if (key != permKey) {
+          perm = Seeds.permutation(n, new Random((session.seed() * 0x9E3779B97F4A7C15L + round)
+              * 0xBF58476D1CE4E5B9L + pass));
+          permKey = key;
+        }
+        batch[i] = pairs.get(perm[(int) (pos % n)]);
+      }
+      return batch;
+    }
+
+    /** DPO loss of the step's pairs, plus {@code ceWeight} × cross-entropy if set. */
+    @Override
+    public NDArray loss(NDManager bm, ParameterStore ps, long step) {
+      PreferencePair[] batch = batch(step);
+      int b = batch.length;
+      boolean ce = config.ceWeight() > 0f;
+      int copies = ce ? 3 : 2;
+      int[][] hist = new int[b][];
+      int[][] targets = new int[copies * b][];
+      float[] refC = new float[b];
+      float[] refR = new float[b];
+      for (int i = 0; i < b; i++) {
+        PreferencePair p = batch[i];
+        hist[i] = p.history();
+        targets[i] = codes[p.chosen()];
+        targets[b + i] = codes[p.rejected()];
+        if (ce) {
+          targets[2 * b + i] = codes[config.ceTarget() == AlignConfig.CeTarget.TRUE
+              ? p.trueItem() : p.chosen()];
+        }
+        refC[i] = p.refChosen();
+        refR[i] = p.refRejected();
+      }
+      NDList out = logProbs(net, ps, bm, hist, targets, copies, codes);
+      NDArray lp = out.get(0); // (c·B)
+      NDArray pc = lp.get(new NDIndex("0:{}", b)); // (B)
+      NDArray pr = lp.get(new NDIndex("{}:{}", b, 2 * b)); // (B)
+      NDArray z = DpoLoss.margins(pc, pr, bm.create(refC), bm.create(refR),
+          config.beta()); // (B)
+      NDArray l = DpoLoss.fromMargins(z); // ()
+      if (ce) {
+        NDArray logits = out.get(1).get(new NDIndex("{}:", 2 * b)); // (B, T, K)
+        NDArray tgt = out.get(2).get(new NDIndex("{}:", 2 * b)); // (B, T)
+        l = l.add(SidLoss.crossEntropy(logits, tgt).mul(config.ceWeight())); // ()
+      }
+      margins = z.toFloatArray();
+      return l;
+    }
+
+    @Override
+    public float learningRate(long update) {
+      return config.learningRateAt(update);
+    }
+
+    @Override
+    public float clipNorm() {
+      return config.clipNorm();
+    }
+
+    /** Adds the step's mean margin and implied-preference accuracy to the running sums. */
+    @Override
+    public void afterStep(long stepsDone, float loss) {
+      double zs = 0;
+      int acc = 0;
+      for (float v : margins) {
+        zs += v;
+        acc += v > 0 ? 1 : 0;
+      }
+      lastMargin = (float) (zs / margins.length);
+      lastAcc = (float) acc / margins.length;
+      marginSum += lastMargin;
+      accSum += lastAcc;
+      count++;
+    }
+
+    @Override
+    public boolean validates() {
+      return !valSubset.isEmpty();
+    }
+
+    @Override
+    public Map<String, Double> validate(long step, double seconds, double meanLoss) {
+      EvalReport r;
+      double rewardSum = 0;
+      double relSum = 0;
+      double divSum = 0;
+      double newSum = 0;
+      double histSum = 0;
+      try (BeamSearch search = BeamSearch.builder().setModel(net).setCatalogue(trie)
+          .optBeamWidth(config.validationBeam()).optExcludeHistory(true).build()) {
+        GenerativeRecommender rec = new GenerativeRecommender(search, 10, "aligned generator");
+        r = new Evaluator(new int[] {10}, evalThreads)
+            .evaluate(rec, valSubset, "validation", Progress.silent());
+      }
+      int k = Math.min(config.listSize(), trie.numItems());
+      try (BeamSearch search = BeamSearch.builder().setModel(net).setCatalogue(trie)
+          .optBeamWidth(config.beamWidth()).optExcludeHistory(config.excludeHistory()).build()) {
+        for (int from = 0; from < valSubset.size(); from += SEARCH_BATCH) {
+          int to = Math.min(valSubset.size(), from + SEARCH_BATCH);
+          int[][] hist = new int[to - from][];
+          for (int i = from; i < to; i++) {
+            hist[i - from] = valSubset.get(i).history();
+          }
+          List<BeamResult> res = search.search(hist, null, k);
+          for (int i = 0; i < hist.length; i++) {
+            Reward.Scored s = reward.score(hist[i], validItems(res.get(i)));
+            rewardSum += s.list();
+            relSum += s.relevance();
+            divSum += s.diversity();
+            newSum += s.newShare();
+            histSum += s.historyShare();
+          }
+        }
+      }
+      int n = valSubset.size();
+      double valReward = rewardSum / n;
+      double ndcg = r.ndcgAt(10);
+      double recall = r.recallAt(10);
+      boolean first = count == 0;
+      curve.add(new AlignResult.CurvePoint(seconds, step, ndcg, recall, valReward,
+          relSum / n, reward.measuresDiversity() ? divSum / n : Double.NaN,
+          reward.measuresNewItems() ? newSum / n : Double.NaN, histSum / n, meanLoss,
+          first ? Double.NaN : marginSum / count, first ? Double.NaN : accSum / count));
+      marginSum = 0;
+      accSum = 0;
+      count = 0;
+      if (session.outDir() != null) {
+        AtomicFiles.writeString(session.outDir().resolve(CURVE_FILE), AlignResult.curveCsv(curve));
+      }
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put(NDCG, ndcg);
+      m.put(REWARD, valReward);
+      return m;
+    }
+
+    @Override
+    public Map<String, Tensor> validatedWeights() {
+      return GeneratorModel.weightsOf(net);
+    }
+
+    @Override
+    public void improved(long step, Map<String, Tensor> best) {
+      if (session.outDir() != null) {
+        try (GeneratorModel m = GeneratorModel.of(mc, best, session.seed(),
+            reference.dataFingerprint(),
+            reference.sidFingerprint())) {
+          writeModel(m, step);
+        }
+      }
+    }
+
+    @Override
+    public ObjectNode state() {
+      ObjectNode h = TensorFile.JSON.createObjectNode();
+      h.put("marginSum", marginSum);
+      h.put("accSum", accSum);
+      h.put("count", count);
+      h.put("pairsRound", pairsRound);
+      ArrayNode c = h.putArray("curve");
+      curve.forEach(p -> c.add(TensorFile.JSON.valueToTree(p)));
+      ArrayNode rs = h.putArray("rounds");
+      rounds.forEach(r -> rs.add(TensorFile.JSON.valueToTree(r)));
+      return h;
+    }
+
+    @Override
+    public Map<String, Tensor> stateTensors() {
+      return pairTensors(pairs);
+    }
+
+    @Override
+    public void restore(ObjectNode h, Map<String, Tensor> tensors) {
+      marginSum = TrainCheckpoint.number(h.path("marginSum"));
+      accSum = TrainCheckpoint.number(h.path("accSum"));
+      count = h.path("count").asInt();
+      pairsRound = h.path("pairsRound").asInt();
+      for (JsonNode p : h.path("curve")) {
+        curve.add(new AlignResult.CurvePoint(num(p, "seconds"), p.path("step").asLong(),
+            num(p, "valNdcg10"), num(p, "valRecall10"), num(p, "valReward"),
+            num(p, "valRelevance"), num(p, "valDiversity"), num(p, "valNewShare"),
+            num(p, "valHistoryShare"), num(p, "trainLoss"), num(p, "margin"),
+            num(p, "accuracy")));
+      }
+      try {
+        for (JsonNode r : h.path("rounds")) {
+          rounds.add(TensorFile.JSON.treeToValue(r, AlignResult.Round.class));
+        }
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("bad round in checkpoint: " + e.getMessage(), e);
+      }
+      pairs = pairsOf(tensors);
+    }
+
+    private static double num(JsonNode o, String field) {
+      return TrainCheckpoint.number(o.path(field));
+    }
+
+    @Override
+    public String status() {
+      return String.format(Locale.ROOT, ", margin %.3f, acc %.2f", lastMargin, lastAcc);
+    }
+
+    @Override
+    public void finish(Map<String, Tensor> weights, long bestStep) {
+      model = GeneratorModel.of(mc, weights, session.seed(), reference.dataFingerprint(),
           reference.sidFingerprint());
-      if (outDir != null) {
-        writeModel(model, st.bestStep);
-      }
-    } finally {
-      finished.countDown();
-      if (hook != null) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // the JVM is shutting down: the hook is running and waits for 'finished'
-        }
+      if (session.outDir() != null) {
+        writeModel(model, bestStep);
       }
     }
-    return new AlignResult(model, st.step, elapsed(st, t0), st.bestStep, st.curve,
-        sessionRounds, Arrays.copyOf(losses, sessionSteps), firstStep, reason);
   }
 
   /**
@@ -379,8 +499,8 @@ public final class DpoTrainer {
   private AlignResult.Round generatePairs(SidTransformer net, GeneratorModel reference,
       PrefixTrie trie, TrainData data, List<Integer> candidates, Reward reward, int round,
       long step, List<PreferencePair> out) {
-    Random rnd = new Random((seed + 0x632BE59BD9B4E019L) * 0x9E3779B97F4A7C15L + round);
-    int[] perm = permutation(candidates.size(), rnd);
+    Random rnd = new Random((session.seed() + 0x632BE59BD9B4E019L) * 0x9E3779B97F4A7C15L + round);
+    int[] perm = Seeds.permutation(candidates.size(), rnd);
     int users = Math.min(config.usersPerRound(), candidates.size());
     int window = net.config().historyWindow();
     int topK = Math.min(config.beamWidth(), trie.numItems());
@@ -390,7 +510,7 @@ public final class DpoTrainer {
     List<PreferencePair> raw = new ArrayList<>();
     try (BeamSearch search = BeamSearch.builder().setModel(net).setCatalogue(trie)
             .optBeamWidth(config.beamWidth()).optExcludeHistory(config.excludeHistory()).build();
-        Progress progress = showProgress
+        Progress progress = session.progress()
             ? Progress.start("align pairs " + (round + 1) + "/" + config.rounds(), users, "users")
             : Progress.silent()) {
       for (int from = 0; from < users; from += SEARCH_BATCH) {
@@ -480,223 +600,15 @@ public final class DpoTrainer {
     return new NDList(DpoLoss.sequenceLogProb(logits, tgt), logits, tgt); // (c·B)
   }
 
-  /** One optimiser step; returns loss, mean margin and accuracy of the batch. */
-  private float[] step(Engine engine, ParameterStore ps, SidTransformer net, AdamW opt,
-      PreferencePair[] batch, int[][] codes, long step) {
-    int b = batch.length;
-    boolean ce = config.ceWeight() > 0f;
-    int copies = ce ? 3 : 2;
-    int[][] hist = new int[b][];
-    int[][] targets = new int[copies * b][];
-    float[] refC = new float[b];
-    float[] refR = new float[b];
-    for (int i = 0; i < b; i++) {
-      PreferencePair p = batch[i];
-      hist[i] = p.history();
-      targets[i] = codes[p.chosen()];
-      targets[b + i] = codes[p.rejected()];
-      if (ce) {
-        targets[2 * b + i] = codes[config.ceTarget() == AlignConfig.CeTarget.TRUE
-            ? p.trueItem() : p.chosen()];
-      }
-      refC[i] = p.refChosen();
-      refR[i] = p.refRejected();
-    }
-    try (NDManager bm = ps.getManager().newSubManager(); NDScope scope = new NDScope()) {
-      float loss;
-      float[] z;
-      try (GradientCollector gc = engine.newGradientCollector()) {
-        NDList out = logProbs(net, ps, bm, hist, targets, copies, codes);
-        NDArray lp = out.get(0); // (c·B)
-        NDArray pc = lp.get(new NDIndex("0:{}", b)); // (B)
-        NDArray pr = lp.get(new NDIndex("{}:{}", b, 2 * b)); // (B)
-        NDArray margins = DpoLoss.margins(pc, pr, bm.create(refC), bm.create(refR),
-            config.beta()); // (B)
-        NDArray l = DpoLoss.fromMargins(margins); // ()
-        if (ce) {
-          NDArray logits = out.get(1).get(new NDIndex("{}:", 2 * b)); // (B, T, K)
-          NDArray tgt = out.get(2).get(new NDIndex("{}:", 2 * b)); // (B, T)
-          l = l.add(SidLoss.crossEntropy(logits, tgt).mul(config.ceWeight())); // ()
-        }
-        gc.backward(l);
-        loss = l.getFloat();
-        z = margins.toFloatArray();
-      }
-      if (!Float.isFinite(loss)) {
-        throw new IllegalStateException("alignment loss is " + loss + " at step " + (step + 1)
-            + " (try a lower learning rate)");
-      }
-      float scale = 1f;
-      if (config.clipNorm() > 0f) {
-        double norm = opt.gradNorm();
-        if (!Double.isFinite(norm)) {
-          throw new IllegalStateException("gradient norm is " + norm + " at step " + (step + 1));
-        }
-        if (norm > config.clipNorm()) {
-          scale = (float) (config.clipNorm() / (norm + 1e-6));
-        }
-      }
-      opt.step(config.learningRateAt(step + 1), scale);
-      double zs = 0;
-      int acc = 0;
-      for (float v : z) {
-        zs += v;
-        acc += v > 0 ? 1 : 0;
-      }
-      return new float[] {loss, (float) (zs / b), (float) acc / b};
-    }
-  }
-
-  private void validate(SidTransformer net, PrefixTrie trie, List<EvalCase> subset,
-      Reward reward, State st, double seconds, GeneratorConfig mc, GeneratorModel reference,
-      String dataFp) {
-    EvalReport r;
-    double rewardSum = 0;
-    double relSum = 0;
-    double divSum = 0;
-    double newSum = 0;
-    double histSum = 0;
-    try (BeamSearch search = BeamSearch.builder().setModel(net).setCatalogue(trie)
-        .optBeamWidth(config.validationBeam()).optExcludeHistory(true).build()) {
-      GenerativeRecommender rec = new GenerativeRecommender(search, 10, "aligned generator");
-      r = new Evaluator(new int[] {10}, evalThreads)
-          .evaluate(rec, subset, "validation", Progress.silent());
-    }
-    int k = Math.min(config.listSize(), trie.numItems());
-    try (BeamSearch search = BeamSearch.builder().setModel(net).setCatalogue(trie)
-        .optBeamWidth(config.beamWidth()).optExcludeHistory(config.excludeHistory()).build()) {
-      for (int from = 0; from < subset.size(); from += SEARCH_BATCH) {
-        int to = Math.min(subset.size(), from + SEARCH_BATCH);
-        int[][] hist = new int[to - from][];
-        for (int i = from; i < to; i++) {
-          hist[i - from] = subset.get(i).history();
-        }
-        List<BeamResult> res = search.search(hist, null, k);
-        for (int i = 0; i < hist.length; i++) {
-          Reward.Scored s = reward.score(hist[i], validItems(res.get(i)));
-          rewardSum += s.list();
-          relSum += s.relevance();
-          divSum += s.diversity();
-          newSum += s.newShare();
-          histSum += s.historyShare();
-        }
-      }
-    }
-    int n = subset.size();
-    double valReward = rewardSum / n;
-    double ndcg = r.ndcgAt(10);
-    double recall = r.recallAt(10);
-    boolean first = st.count == 0;
-    st.curve.add(new AlignResult.CurvePoint(seconds, st.step, ndcg, recall, valReward,
-        relSum / n, reward.measuresDiversity() ? divSum / n : Double.NaN,
-        reward.measuresNewItems() ? newSum / n : Double.NaN, histSum / n,
-        first ? Double.NaN : st.lossSum / st.count, first ? Double.NaN : st.marginSum / st.count,
-        first ? Double.NaN : st.accSum / st.count));
-    st.lossSum = 0;
-    st.marginSum = 0;
-    st.accSum = 0;
-    st.count = 0;
-    st.lastValidated = st.step;
-    double score = config.selectBy() == AlignConfig.Selection.NDCG ? ndcg : valReward;
-    if (st.bestStep < 0 || score > st.bestScore) {
-      st.bestStep = st.step;
-      st.bestScore = score;
-      st.best = st.step == 0 ? null : GeneratorModel.weightsOf(net);
-      if (outDir != null) {
-        try (GeneratorModel m = GeneratorModel.of(mc, st.step == 0 ? reference.weights()
-            : st.best, seed, reference.dataFingerprint(), reference.sidFingerprint())) {
-          writeModel(m, st.step);
-        }
-      }
-    }
-    if (outDir != null) {
-      AtomicFiles.writeString(outDir.resolve(CURVE_FILE), AlignResult.curveCsv(st.curve));
-    }
-  }
-
   private void writeModel(GeneratorModel m, long bestStep) {
-    m.save(outDir.resolve(MODEL_FILE));
+    m.save(session.outDir().resolve(MODEL_FILE));
     ObjectNode h = m.header();
     ObjectNode a = h.putObject("alignment");
     a.put("method", "DPO");
     a.put("bestStep", bestStep);
-    a.put("seed", seed);
+    a.put("seed", session.seed());
     a.set("config", TensorFile.JSON.valueToTree(config));
-    AtomicFiles.writeString(outDir.resolve(MODEL_JSON), h.toPrettyString() + "\n");
-  }
-
-  private void writeCheckpoint(List<Pair<String, Parameter>> params, AdamW opt, State st,
-      double seconds, GeneratorConfig mc, String dataFp, String sidFp, String refFp) {
-    ObjectNode h = TensorFile.JSON.createObjectNode();
-    h.put("format", CHECKPOINT_FORMAT);
-    h.set("config", TensorFile.JSON.valueToTree(config));
-    h.set("modelConfig", TensorFile.JSON.valueToTree(mc));
-    h.put("seed", seed);
-    h.put("dataFingerprint", dataFp);
-    h.put("sidFingerprint", sidFp);
-    h.put("referenceFingerprint", refFp);
-    h.put("step", st.step);
-    h.put("elapsedSeconds", seconds);
-    h.put("bestStep", st.bestStep);
-    h.put("bestScore", st.bestScore);
-    h.put("lossSum", st.lossSum);
-    h.put("marginSum", st.marginSum);
-    h.put("accSum", st.accSum);
-    h.put("count", st.count);
-    h.put("lastValidated", st.lastValidated);
-    h.put("pairsRound", st.pairsRound);
-    ArrayNode c = h.putArray("curve");
-    st.curve.forEach(p -> c.add(TensorFile.JSON.valueToTree(p)));
-    ArrayNode rs = h.putArray("rounds");
-    st.rounds.forEach(r -> rs.add(TensorFile.JSON.valueToTree(r)));
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    for (Pair<String, Parameter> p : params) {
-      tensors.put("w/" + p.getKey(), GeneratorModel.tensorOf(p.getValue().getArray()));
-    }
-    tensors.putAll(opt.state());
-    if (st.best != null) {
-      st.best.forEach((name, t) -> tensors.put("best/" + name, t));
-    }
-    tensors.putAll(pairTensors(st.pairs));
-    TensorFile.write(outDir.resolve(CHECKPOINT_FILE), h, tensors);
-  }
-
-  private static void restore(State st, TensorFile.Contents cp, Path file, AdamW opt) {
-    ObjectNode h = cp.header();
-    try {
-      st.step = h.path("step").asLong();
-      st.elapsedBefore = h.path("elapsedSeconds").asDouble();
-      st.bestStep = h.path("bestStep").asLong();
-      st.bestScore = number(h.path("bestScore"));
-      st.lossSum = number(h.path("lossSum"));
-      st.marginSum = number(h.path("marginSum"));
-      st.accSum = number(h.path("accSum"));
-      st.count = h.path("count").asInt();
-      st.lastValidated = h.path("lastValidated").asLong();
-      st.pairsRound = h.path("pairsRound").asInt();
-      for (JsonNode p : h.path("curve")) {
-        st.curve.add(new AlignResult.CurvePoint(number(p.path("seconds")),
-            p.path("step").asLong(), number(p.path("valNdcg10")), number(p.path("valRecall10")),
-            number(p.path("valReward")), number(p.path("valRelevance")),
-            number(p.path("valDiversity")), number(p.path("valNewShare")),
-            number(p.path("valHistoryShare")), number(p.path("trainLoss")),
-            number(p.path("margin")), number(p.path("accuracy"))));
-      }
-      for (JsonNode r : h.path("rounds")) {
-        st.rounds.add(TensorFile.JSON.treeToValue(r, AlignResult.Round.class));
-      }
-      Map<String, Tensor> best = group(cp.tensors(), "best/");
-      st.best = best.isEmpty() ? null : best;
-      st.pairs = pairsOf(cp.tensors());
-      opt.restore(cp.tensors(), st.step);
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      throw new DataFormatException(file, 0, null, e.getMessage());
-    }
-  }
-
-  /** Jackson writes NaN as the string "NaN"; read it back. */
-  private static double number(JsonNode n) {
-    return n.isTextual() ? Double.parseDouble(n.asText()) : n.asDouble();
+    AtomicFiles.writeString(session.outDir().resolve(MODEL_JSON), h.toPrettyString() + "\n");
   }
 
   /** A round's pairs as float tensors (item indices are exact in float below 2^24). */
@@ -772,34 +684,6 @@ public final class DpoTrainer {
     return out;
   }
 
-  private static Map<String, Tensor> group(Map<String, Tensor> tensors, String prefix) {
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-      if (e.getKey().startsWith(prefix)) {
-        out.put(e.getKey().substring(prefix.length()), e.getValue());
-      }
-    }
-    return out;
-  }
-
-  private static double elapsed(State st, long t0) {
-    return st.elapsedBefore + (System.nanoTime() - t0) / 1e9;
-  }
-
-  private static int[] permutation(int n, Random r) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
-
   public static Builder builder() {
     return new Builder();
   }
@@ -810,55 +694,19 @@ public final class DpoTrainer {
    * #optStopAfterSteps}, {@link #optShutdownHook} (false), {@link #optEvalThreads} (all
    * processors).
    */
-  public static final class Builder {
+  public static final class Builder extends TrainerBuilder<Builder> {
     private AlignConfig config;
-    private Long seed;
-    private Path outDir;
-    private boolean progress;
-    private double maxSeconds;
-    private long stopAfterSteps;
-    private boolean shutdownHook;
     private int evalThreads = Runtime.getRuntime().availableProcessors();
 
     private Builder() {}
 
+    @Override
+    protected Builder self() {
+      return this;
+    }
+
     public Builder setConfig(AlignConfig config) {
       this.config = config;
-      return this;
-    }
-
-    /** The seed; mandatory so that every run is reproducible. */
-    public Builder setSeed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    public Builder optOutputDir(Path outDir) {
-      this.outDir = outDir;
-      return this;
-    }
-
-    /** Progress bars on stderr (loss, reward margin, implied-preference accuracy). */
-    public Builder optProgress(boolean progress) {
-      this.progress = progress;
-      return this;
-    }
-
-    /** Stop (validate, checkpoint, write the model) after this much wall time; 0 = none. */
-    public Builder optMaxSeconds(double maxSeconds) {
-      this.maxSeconds = maxSeconds;
-      return this;
-    }
-
-    /** Stop after this many steps of this session and checkpoint (no extra validation). */
-    public Builder optStopAfterSteps(long steps) {
-      this.stopAfterSteps = steps;
-      return this;
-    }
-
-    /** On Ctrl-C (JVM shutdown), finish the current step and write a checkpoint. */
-    public Builder optShutdownHook(boolean shutdownHook) {
-      this.shutdownHook = shutdownHook;
       return this;
     }
 
@@ -868,22 +716,12 @@ public final class DpoTrainer {
     }
 
     public DpoTrainer build() {
-      if (config == null) {
-        throw new IllegalArgumentException("config is required (setConfig)");
-      }
-      if (seed == null) {
-        throw new IllegalArgumentException("seed is required (setSeed)");
-      }
-      if (!(maxSeconds >= 0)) {
-        throw new IllegalArgumentException("maxSeconds=" + maxSeconds + " must be >= 0");
-      }
-      if (stopAfterSteps < 0) {
-        throw new IllegalArgumentException("stopAfterSteps=" + stopAfterSteps + " must be >= 0");
-      }
+      required(config, "config");
+      Session session = session();
       if (evalThreads < 1) {
         throw new IllegalArgumentException("evalThreads=" + evalThreads + " must be >= 1");
       }
-      return new DpoTrainer(this);
+      return new DpoTrainer(this, session);
     }
   }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import genrec.core.tensor.Tensor;
+import genrec.core.train.Weights;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,10 +122,10 @@ public final class AdamW {
   public Map<String, Tensor> state() {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
-      out.put("m/" + names.get(i), GeneratorModel.tensorOf(m.get(i)));
+      out.put("m/" + names.get(i), Weights.tensorOf(m.get(i)));
     }
     for (int i = 0; i < names.size(); i++) {
-      out.put("v/" + names.get(i), GeneratorModel.tensorOf(v.get(i)));
+      out.put("v/" + names.get(i), Weights.tensorOf(v.get(i)));
     }
     return out;
   }
@@ -143,6 +144,6 @@ public final class AdamW {
     if (s == null) {
       throw new IllegalArgumentException("optimizer state has no '" + name + "'");
     }
-    GeneratorModel.copyInto(s, target, name);
+    Weights.copyInto(s, target, name);
   }
 }

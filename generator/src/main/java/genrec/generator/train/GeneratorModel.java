@@ -9,13 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import genrec.core.io.DataFormatException;
 import genrec.core.tensor.Tensor;
 import genrec.core.tensor.TensorFile;
+import genrec.core.train.Weights;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.PrefixTrie;
 import genrec.generator.model.GeneratorConfig;
 import genrec.generator.model.SidTransformer;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -48,13 +47,8 @@ public final class GeneratorModel implements AutoCloseable {
     try {
       this.transformer = new SidTransformer(config);
       transformer.initialize(manager);
+      Weights.load(weights, transformer.getParameters(), "the model's weights");
       for (Pair<String, Parameter> p : transformer.getParameters()) {
-        Tensor t = weights.get(p.getKey());
-        if (t == null) {
-          throw new IllegalArgumentException(
-              "missing weight '" + p.getKey() + "' (have " + weights.keySet() + ")");
-        }
-        copyInto(t, p.getValue().getArray(), p.getKey());
         p.getValue().freeze(true);
       }
     } catch (RuntimeException e) {
@@ -110,16 +104,12 @@ public final class GeneratorModel implements AutoCloseable {
 
   /** Copies of every weight of {@code t}, by parameter name (also used by the DPO trainer). */
   public static Map<String, Tensor> weightsOf(SidTransformer t) {
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (Pair<String, Parameter> p : t.getParameters()) {
-      out.put(p.getKey(), tensorOf(p.getValue().getArray()));
-    }
-    return out;
+    return Weights.of(t.getParameters());
   }
 
-  /** A copy of {@code a}'s values and shape, off native memory. */
+  /** A copy of {@code a}'s values and shape, off native memory ({@link Weights#tensorOf}). */
   public static Tensor tensorOf(NDArray a) {
-    return new Tensor(a.getShape().getShape(), a.toFloatArray());
+    return Weights.tensorOf(a);
   }
 
   /** Saves config, seed, fingerprints and weights to {@code file}, atomically. */
@@ -171,15 +161,7 @@ public final class GeneratorModel implements AutoCloseable {
    * by the DPO trainer to start its policy from a model's weights).
    */
   public static void copyInto(Tensor t, NDArray target, String name) {
-    long[] want = target.getShape().getShape();
-    if (!Arrays.equals(want, t.shape())) {
-      throw new IllegalArgumentException("tensor '" + name + "' has shape "
-          + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(want));
-    }
-    // copyTo, not NDArray.set(float[]), which would re-point the tensor at Java memory
-    try (NDArray values = target.getManager().create(t.data(), target.getShape())) {
-      values.copyTo(target);
-    }
+    Weights.copyInto(t, target, name);
   }
 
   @Override

@@ -1,17 +1,28 @@
 package genrec.generator.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import genrec.core.io.AtomicFiles;
 import genrec.core.io.Progress;
 import genrec.core.tensor.Tensor;
+import genrec.core.tensor.TensorFile;
+import genrec.core.train.EpochBatches;
+import genrec.core.train.LoopResult;
+import genrec.core.train.RunIdentity;
+import genrec.core.train.Seeds;
+import genrec.core.train.Session;
+import genrec.core.train.TrainCheckpoint;
+import genrec.core.train.TrainTask;
+import genrec.core.train.TrainerBuilder;
+import genrec.core.train.TrainingLoop;
+import genrec.core.train.Weights;
+import genrec.core.train.Weights.Init;
 import genrec.generator.data.LeaveOneOutSplit.EvalCase;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.GenerativeRecommender;
@@ -24,15 +35,11 @@ import genrec.generator.model.SidTransformer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Trains a {@link SidTransformer} on next-item prediction (the TIGER recipe). Every prefix of
@@ -45,46 +52,44 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * With {@link TrainConfig#emaDecay()} set, a {@link WeightAverage} of the weights is what gets
  * validated, kept as the best and written as the model; the optimiser still steps the raw weights.
  *
- * <p>Deterministic and exactly resumable: weights start from a {@link Random} seeded by the
- * seed, the samples of epoch e are shuffled by a {@link Random} seeded by (seed, e), and libtorch's
- * generator (dropout) is reseeded with (seed, step) before every step. So training N steps
- * straight equals training k steps, writing a {@link Checkpoint}, and {@link #resume resuming}
- * for N − k more. The trainer holds no state between calls; runtime limits (time, stop after,
- * shutdown hook) are not part of the run's identity.
+ * <p>The steps, seeds, checkpoints, limits and best-keeping are the {@link TrainingLoop}'s; this
+ * class is the generator's {@link TrainTask}. Deterministic and exactly resumable: weights start
+ * from a {@link Random} seeded by the seed, the samples come in {@link EpochBatches} (length
+ * buckets with {@link TrainConfig#lengthBuckets()}), and libtorch's generator (dropout) is
+ * reseeded with (seed, step) before every step. So training N steps straight equals training k
+ * steps, writing a {@link Checkpoint}, and {@link #resume resuming} for N − k more. The trainer
+ * holds no state between calls; runtime limits (time, stop after, shutdown hook) are not part
+ * of the run's identity.
  *
  * <p>Files in the output folder (all written atomically): {@value #MODEL_FILE} (the best model,
  * rewritten at each improvement), {@value #MODEL_JSON} (its header, readable),
  * {@value #CHECKPOINT_FILE} and {@value #CURVE_FILE}.
  */
-@SuppressWarnings("try") // NDScope is held only to be closed
 public final class GeneratorTrainer {
   public static final String MODEL_FILE = "model.bin";
   public static final String MODEL_JSON = "model.json";
   public static final String CHECKPOINT_FILE = "checkpoint.bin";
   public static final String CURVE_FILE = "learning-curve.csv";
 
+  /** The task name of the generator's checkpoints. */
+  public static final String TASK = "generator";
+
+  /** Validation metrics: NDCG@10 picks the best weights. */
+  static final String NDCG = "ndcg@10";
+  static final String RECALL = "recall@10";
+
   /** The learning curve as a PNG ({@link LearningCurveChart}), written with the CSV. */
   public static final String CURVE_CHART_FILE = "learning-curve.png";
 
   private final GeneratorConfig modelConfig;
   private final TrainConfig config;
-  private final long seed;
-  private final Path outDir;
-  private final boolean showProgress;
-  private final double maxSeconds;
-  private final long stopAfterSteps;
-  private final boolean shutdownHook;
+  private final Session session;
   private final int evalThreads;
 
-  private GeneratorTrainer(Builder b) {
+  private GeneratorTrainer(Builder b, Session session) {
     this.modelConfig = b.modelConfig;
     this.config = b.trainConfig;
-    this.seed = b.seed;
-    this.outDir = b.outDir;
-    this.showProgress = b.progress;
-    this.maxSeconds = b.maxSeconds;
-    this.stopAfterSteps = b.stopAfterSteps;
-    this.shutdownHook = b.shutdownHook;
+    this.session = session;
     this.evalThreads = b.evalThreads;
   }
 
@@ -97,12 +102,12 @@ public final class GeneratorTrainer {
   }
 
   public long seed() {
-    return seed;
+    return session.seed();
   }
 
   /** Trains from scratch. */
   public TrainResult train(TrainData data) {
-    return run(data, null);
+    return run(data, null, null);
   }
 
   /**
@@ -118,29 +123,7 @@ public final class GeneratorTrainer {
    * checkpointFile} (named in errors), so a caller that inspected it need not read it again.
    */
   public TrainResult resume(TrainData data, Checkpoint cp, Path checkpointFile) {
-    StringBuilder diff = new StringBuilder();
-    if (!cp.modelConfig().equals(modelConfig)) {
-      diff.append(" model config ").append(cp.modelConfig()).append(" vs ").append(modelConfig);
-    }
-    if (!cp.trainConfig().equals(config)) {
-      diff.append(" train config ").append(cp.trainConfig()).append(" vs ").append(config);
-    }
-    if (cp.seed() != seed) {
-      diff.append(" seed ").append(cp.seed()).append(" vs ").append(seed);
-    }
-    if (diff.length() > 0) {
-      throw new IllegalArgumentException(
-          "checkpoint " + checkpointFile + " belongs to another run:" + diff);
-    }
-    if (!cp.dataFingerprint().equals(data.dataFingerprint())) {
-      throw new IllegalArgumentException("checkpoint " + checkpointFile
-          + " was trained on different data (fingerprint " + cp.dataFingerprint() + ")");
-    }
-    if (!cp.sidFingerprint().equals(data.sidFingerprint())) {
-      throw new IllegalArgumentException("checkpoint " + checkpointFile
-          + " was trained on different semantic IDs (was 'genrec quantize' run again?)");
-    }
-    return run(data, cp);
+    return run(data, cp.saved(), checkpointFile);
   }
 
   /** A builder holding the configs and seed of the run saved in {@code checkpointFile}. */
@@ -152,21 +135,6 @@ public final class GeneratorTrainer {
   public static Builder resumeFrom(Checkpoint cp) {
     return builder().setModelConfig(cp.modelConfig()).setTrainConfig(cp.trainConfig())
         .setSeed(cp.seed());
-  }
-
-  /** Mutable bookkeeping of one run, saved in checkpoints. */
-  private static final class State {
-    long step;
-    double elapsedBefore;
-    long bestStep = -1;
-    double bestNdcg = Double.NaN;
-    double bestRecall = Double.NaN;
-    int bad;
-    double lossSum;
-    int lossCount;
-    List<TrainResult.CurvePoint> curve = new ArrayList<>();
-    Map<String, Tensor> best;
-    long lastValidated = -1;
   }
 
   /**
@@ -203,11 +171,8 @@ public final class GeneratorTrainer {
     return (n + config.batchSize() - 1) / config.batchSize();
   }
 
-  private TrainResult run(TrainData data, Checkpoint cp) {
+  private TrainResult run(TrainData data, TrainCheckpoint cp, Path checkpointFile) {
     checkCodes(data);
-    String dataFp = data.dataFingerprint();
-    String sidFp = data.sidFingerprint();
-    long t0 = System.nanoTime();
     boolean sequence = config.samples() == TrainConfig.Samples.SEQUENCE;
     if (sequence) {
       SequenceBatch.requireSupported(modelConfig);
@@ -219,196 +184,214 @@ public final class GeneratorTrainer {
     }
     int[] chunkLengths = sequence && config.lengthBuckets() > 0
         ? samples.stream().mapToInt(smp -> smp[2] - smp[1]).toArray() : null;
-    long batchesPerEpoch = (n + config.batchSize() - 1) / config.batchSize();
-    long total = config.totalSteps(batchesPerEpoch);
-    int codebook = modelConfig.codebookSize();
-    PrefixTrie trie = PrefixTrie.of(data.itemCodes(), codebook);
-    List<EvalCase> valSubset = validationSubset(data.validation());
-
-    State st = new State();
-    Engine engine = Engine.getEngine("PyTorch");
-    AtomicBoolean stopRequested = new AtomicBoolean();
-    CountDownLatch finished = new CountDownLatch(1);
-    Thread hook = null;
-    if (shutdownHook) {
-      hook = new Thread(() -> {
-        stopRequested.set(true);
-        try {
-          finished.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "genrec-train-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-    }
-    float[] losses = new float[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, total))];
-    int sessionSteps = 0;
-    long sessionSamples = 0;
-    long stepNanos = 0;
-    String reason = "done";
-    long firstStep;
-    GeneratorModel model;
-    try (NDManager root = engine.newBaseManager();
-        NDManager optManager = root.newSubManager()) {
-      SidTransformer net = new SidTransformer(modelConfig);
-      net.initialize(root);
-      List<Pair<String, Parameter>> params = new ArrayList<>();
-      net.getParameters().forEach(params::add);
-      AdamW opt = new AdamW(params, optManager, config);
-      if (cp == null) {
-        initWeights(params, new Random(seed));
-      }
-      WeightAverage ema = config.emaDecay() > 0f
-          ? new WeightAverage(params, optManager, config.emaDecay()) : null;
-      if (cp != null) {
-        Map<String, Tensor> w = cp.group("w/");
-        for (Pair<String, Parameter> p : params) {
-          Tensor t = w.get(p.getKey());
-          if (t == null) {
-            throw new IllegalArgumentException("checkpoint has no weight '" + p.getKey() + "'");
-          }
-          GeneratorModel.copyInto(t, p.getValue().getArray(), p.getKey());
-        }
-        opt.restore(cp.tensors(), cp.step());
-        if (ema != null) {
-          ema.restore(cp.tensors());
-        }
-        st.step = cp.step();
-        st.elapsedBefore = cp.elapsedSeconds();
-        st.bestStep = cp.bestStep();
-        st.bestNdcg = cp.bestNdcg10();
-        st.bestRecall = cp.bestRecall10();
-        st.bad = cp.badValidations();
-        st.lossSum = cp.lossSum();
-        st.lossCount = cp.lossCount();
-        st.curve = new ArrayList<>(cp.curve());
-        Map<String, Tensor> best = cp.group("best/");
-        st.best = best.isEmpty() ? null : best;
-        st.lastValidated = cp.curve().isEmpty() ? -1 : cp.curve().get(cp.curve().size() - 1).step();
-      }
-      firstStep = st.step;
-      ParameterStore ps = new ParameterStore(root, false);
-      int[] perm = null;
-      long permEpoch = -1;
-      final double[] lastLoss = {Double.NaN};
-      try (Progress progress = showProgress
-          ? Progress.start("train", Math.max(0, total - st.step), "steps")
-          : Progress.silent()) {
-        final long sessionStart = System.nanoTime();
-        // targets (next items predicted), not sequences: the sequence layout trains many per row
-        final long[] doneTargets = {0};
-        progress.status(() -> String.format(Locale.ROOT, "loss %.4f, %.0f targets/s%s",
-            lastLoss[0], doneTargets[0] / ((System.nanoTime() - sessionStart) / 1e9),
-            st.bestStep >= 0 ? String.format(Locale.ROOT, ", best val NDCG@10 %.4f", st.bestNdcg)
-                : ""));
-        while (st.step < total) {
-          long epoch = st.step / batchesPerEpoch;
-          int b = (int) (st.step % batchesPerEpoch);
-          if (epoch != permEpoch) {
-            perm = permutation(n, seed, epoch);
-            if (chunkLengths != null) {
-              perm = lengthBucketed(perm, chunkLengths, config.batchSize(),
-                  config.lengthBuckets(), seed, epoch);
-            }
-            permEpoch = epoch;
-          }
-          int from = b * config.batchSize();
-          int to = Math.min(n, from + config.batchSize());
-          int[][] hist = new int[to - from][];
-          int[][] next = new int[to - from][];
-          long[] users = modelConfig.userTokens() ? new long[to - from] : null;
-          for (int i = from; i < to; i++) {
-            int[] smp = samples.get(perm[i]);
-            int[] seq = data.sequences().get(smp[0]);
-            hist[i - from] = Arrays.copyOfRange(seq, smp[1], smp[2]);
-            next[i - from] = sequence ? Arrays.copyOfRange(seq, smp[1] + 1, smp[2] + 1)
-                : new int[] {seq[smp[2]]};
-            sessionSamples += next[i - from].length;
-            if (users != null) {
-              users[i - from] = smp[0];
-            }
-          }
-          int[][] codes = data.itemCodes();
-          BatchLoss batchLoss = sequence
-              ? bm -> SequenceBatch.of(net, bm, hist, next, users, codes).loss(net, ps, true)
-              : bm -> prefixLoss(net, ps, bm, hist, next, users, codes);
-          long ts = System.nanoTime();
-          float loss = step(engine, ps, opt, batchLoss, st.step, total);
-          st.step++;
-          if (ema != null) {
-            ema.update(st.step);
-          }
-          stepNanos += System.nanoTime() - ts;
-          lastLoss[0] = loss;
-          losses[sessionSteps++] = loss;
-          doneTargets[0] = sessionSamples;
-          st.lossSum += loss;
-          st.lossCount++;
-          progress.advance(1);
-          if (config.validateEvery() > 0 && st.step % config.validateEvery() == 0
-              && st.step < total) {
-            validate(net, ema, trie, valSubset, st, elapsed(st, t0), sidFp, dataFp);
-            if (config.patience() > 0 && st.bad >= config.patience()) {
-              reason = "early stopping";
-              break;
-            }
-          }
-          if (outDir != null && config.checkpointEvery() > 0
-              && st.step % config.checkpointEvery() == 0 && st.step < total) {
-            checkpoint(params, opt, ema, st, elapsed(st, t0), batchesPerEpoch, dataFp, sidFp)
-                .write(outDir.resolve(CHECKPOINT_FILE));
-          }
-          if (stopRequested.get()) {
-            reason = "interrupted";
-            break;
-          }
-          if (stopAfterSteps > 0 && st.step - firstStep >= stopAfterSteps && st.step < total) {
-            reason = "stop after " + stopAfterSteps + " steps";
-            break;
-          }
-          if (maxSeconds > 0 && (System.nanoTime() - t0) / 1e9 >= maxSeconds
-              && st.step < total) {
-            reason = "time limit";
-            break;
-          }
-        }
-      }
-      boolean finalValidation = reason.equals("done") || reason.equals("time limit");
-      if (finalValidation && st.lastValidated != st.step && !valSubset.isEmpty()) {
-        validate(net, ema, trie, valSubset, st, elapsed(st, t0), sidFp, dataFp);
-      }
-      if (outDir != null) {
-        checkpoint(params, opt, ema, st, elapsed(st, t0), batchesPerEpoch, dataFp, sidFp)
-            .write(outDir.resolve(CHECKPOINT_FILE));
-      }
-      Map<String, Tensor> weights = st.best != null ? st.best
-          : ema != null ? ema.weights() : GeneratorModel.weightsOf(net);
-      model = GeneratorModel.of(modelConfig, weights, seed, dataFp, sidFp);
-      if (outDir != null) {
-        writeModel(model); // before 'finished': a shutdown hook waits for this write
-      }
-    } finally {
-      finished.countDown();
-      if (hook != null) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // the JVM is shutting down: the hook is running and waits for 'finished'
-        }
-      }
-    }
-    double sessionSeconds = (System.nanoTime() - t0) / 1e9;
-    return new TrainResult(model, st.step, (double) st.step * config.batchSize() / n,
-        st.elapsedBefore + sessionSeconds, st.bestStep, st.bestNdcg, st.bestRecall, st.curve,
-        Arrays.copyOf(losses, sessionSteps), firstStep,
-        stepNanos > 0 ? sessionSamples / (stepNanos / 1e9) : 0,
-        reason);
+    EpochBatches batches = new EpochBatches(n, config.batchSize(), session.seed(), 0, chunkLengths,
+        config.lengthBuckets());
+    long total = config.totalSteps(batches.batchesPerEpoch());
+    Task task = new Task(data, samples, batches, total, sequence);
+    TrainingLoop loop = session.loop(task, total, CHECKPOINT_FILE, "train").setMetric(NDCG)
+        .optValidateEvery(config.validateEvery()).optCheckpointEvery(config.checkpointEvery())
+        .optPatience(config.patience()).build();
+    LoopResult r = cp == null ? loop.train() : loop.resume(cp, checkpointFile);
+    return new TrainResult(task.model, r.steps(), (double) r.steps() * config.batchSize() / n,
+        r.seconds(), r.bestStep(), r.best(NDCG), r.best(RECALL), task.curve, r.losses(),
+        r.firstStep(), r.stepSeconds() > 0 ? task.sessionSamples / r.stepSeconds() : 0,
+        r.stopText(session.stopAfterSteps(), "steps"));
   }
 
-  /** The training loss of one batch, built in the batch's manager. */
-  @FunctionalInterface
-  private interface BatchLoss {
-    NDArray loss(NDManager batchManager);
+  /** The generator's part of the {@link TrainingLoop}: batches, loss, validation, the EMA. */
+  private final class Task implements TrainTask {
+    private final TrainData data;
+    private final List<int[]> samples;
+    private final EpochBatches batches;
+    private final long total;
+    private final boolean sequence;
+    private final PrefixTrie trie;
+    private final List<EvalCase> valSubset;
+    private final RunIdentity identity;
+    private final List<TrainResult.CurvePoint> curve = new ArrayList<>();
+    private SidTransformer net;
+    private NDManager optManager;
+    private WeightAverage ema;
+    private GeneratorModel model;
+    // targets (next items predicted), not sequences: the sequence layout trains many per row
+    private long sessionSamples;
+    private long sessionStart;
+
+    Task(TrainData data, List<int[]> samples, EpochBatches batches, long total,
+        boolean sequence) {
+      this.data = data;
+      this.samples = samples;
+      this.batches = batches;
+      this.total = total;
+      this.sequence = sequence;
+      this.trie = PrefixTrie.of(data.itemCodes(), modelConfig.codebookSize());
+      this.valSubset = validationSubset(data.validation());
+      this.identity = new RunIdentity(TASK).run("modelConfig", modelConfig)
+          .run("trainConfig", config).run("seed", session.seed())
+          .data("dataFingerprint", data.dataFingerprint(), "was trained on different data")
+          .data("sidFingerprint", data.sidFingerprint(),
+              "was trained on different semantic IDs (was 'genrec quantize' run again?)");
+    }
+
+    @Override
+    public RunIdentity identity() {
+      return identity;
+    }
+
+    @Override
+    public List<Pair<String, Parameter>> network(NDManager manager) {
+      net = new SidTransformer(modelConfig);
+      net.initialize(manager);
+      return Weights.parameters(net);
+    }
+
+    @Override
+    public AdamW optimiser(List<Pair<String, Parameter>> parameters, NDManager manager) {
+      optManager = manager;
+      return new AdamW(parameters, manager, config);
+    }
+
+    @Override
+    public void initWeights(List<Pair<String, Parameter>> parameters) {
+      GeneratorTrainer.initWeights(parameters, new Random(session.seed()));
+      startAverage(parameters);
+    }
+
+    private void startAverage(List<Pair<String, Parameter>> parameters) {
+      ema = config.emaDecay() > 0f
+          ? new WeightAverage(parameters, optManager, config.emaDecay()) : null;
+    }
+
+    @Override
+    public void restore(ObjectNode state, Map<String, Tensor> tensors) {
+      startAverage(Weights.parameters(net));
+      if (ema != null) {
+        ema.restore(tensors);
+      }
+      curve.addAll(Checkpoint.curveOf(state.path("curve")));
+    }
+
+    @Override
+    public void begin(boolean resumed) {
+      sessionStart = System.nanoTime();
+    }
+
+    @Override
+    public NDArray loss(NDManager bm, ParameterStore ps, long step) {
+      int[] idx = batches.batch(step);
+      int b = idx.length;
+      int[][] hist = new int[b][];
+      int[][] next = new int[b][];
+      long[] users = modelConfig.userTokens() ? new long[b] : null;
+      for (int i = 0; i < b; i++) {
+        int[] smp = samples.get(idx[i]);
+        int[] seq = data.sequences().get(smp[0]);
+        hist[i] = Arrays.copyOfRange(seq, smp[1], smp[2]);
+        next[i] = sequence ? Arrays.copyOfRange(seq, smp[1] + 1, smp[2] + 1)
+            : new int[] {seq[smp[2]]};
+        sessionSamples += next[i].length;
+        if (users != null) {
+          users[i] = smp[0];
+        }
+      }
+      int[][] codes = data.itemCodes();
+      return sequence
+          ? SequenceBatch.of(net, bm, hist, next, users, codes).loss(net, ps, true) // ()
+          : prefixLoss(net, ps, bm, hist, next, users, codes); // ()
+    }
+
+    @Override
+    public float learningRate(long update) {
+      return config.learningRateAt(update, total);
+    }
+
+    @Override
+    public float clipNorm() {
+      return config.clipNorm();
+    }
+
+    @Override
+    public void afterStep(long stepsDone, float loss) {
+      if (ema != null) {
+        ema.update(stepsDone);
+      }
+    }
+
+    @Override
+    public boolean validates() {
+      return !valSubset.isEmpty();
+    }
+
+    /** Validates the averaged weights if there is an average, else the network's own. */
+    @Override
+    public Map<String, Double> validate(long step, double seconds, double meanLoss) {
+      EvalReport r = ema != null ? ema.withAverage(this::evaluate) : evaluate();
+      double ndcg = r.ndcgAt(10);
+      double recall = r.recallAt(10);
+      curve.add(new TrainResult.CurvePoint(seconds, step, ndcg, recall, meanLoss));
+      if (session.outDir() != null) {
+        AtomicFiles.writeString(session.outDir().resolve(CURVE_FILE), TrainResult.curveCsv(curve));
+        LearningCurveChart.write(session.outDir().resolve(CURVE_CHART_FILE), curve,
+            "Learning curve (validation subset)");
+      }
+      Map<String, Double> m = new LinkedHashMap<>();
+      m.put(NDCG, ndcg);
+      m.put(RECALL, recall);
+      return m;
+    }
+
+    private EvalReport evaluate() {
+      // a search folds the weights of this step; it is freed before training goes on
+      try (BeamSearch search = BeamSearch.builder().setModel(net).setCatalogue(trie)
+          .optBeamWidth(config.validationBeam()).optExcludeHistory(true).build()) {
+        GenerativeRecommender rec = new GenerativeRecommender(search, 10, "generator");
+        return new Evaluator(new int[] {10}, evalThreads)
+            .evaluate(rec, valSubset, "validation", Progress.silent());
+      }
+    }
+
+    @Override
+    public Map<String, Tensor> validatedWeights() {
+      return ema != null ? ema.weights() : GeneratorModel.weightsOf(net);
+    }
+
+    @Override
+    public void improved(long step, Map<String, Tensor> best) {
+      if (session.outDir() != null) {
+        try (GeneratorModel m = GeneratorModel.of(modelConfig, best, session.seed(),
+            data.dataFingerprint(), data.sidFingerprint())) {
+          writeModel(m);
+        }
+      }
+    }
+
+    @Override
+    public ObjectNode state() {
+      ObjectNode s = TensorFile.JSON.createObjectNode();
+      ArrayNode c = s.putArray("curve");
+      curve.forEach(p -> c.add(TensorFile.JSON.valueToTree(p)));
+      return s;
+    }
+
+    @Override
+    public Map<String, Tensor> stateTensors() {
+      return ema != null ? ema.state() : Map.of();
+    }
+
+    @Override
+    public String status() {
+      return String.format(Locale.ROOT, ", %.0f targets/s",
+          sessionSamples / ((System.nanoTime() - sessionStart) / 1e9));
+    }
+
+    @Override
+    public void finish(Map<String, Tensor> weights, long bestStep) {
+      model = GeneratorModel.of(modelConfig, weights, session.seed(), data.dataFingerprint(),
+          data.sidFingerprint());
+      if (session.outDir() != null) {
+        writeModel(model);
+      }
+    }
   }
 
   /** Per-prefix layout: one history → one next item per row. Legend in the package docs. */
@@ -425,131 +408,16 @@ public final class GeneratorTrainer {
     return SidLoss.crossEntropy(logits, tgt); // ()
   }
 
-  /** One optimiser step on a batch; returns the batch loss. */
-  private float step(Engine engine, ParameterStore ps, AdamW opt, BatchLoss batchLoss,
-      long step, long total) {
-    try (NDManager bm = ps.getManager().newSubManager();
-        NDScope scope = new NDScope()) {
-      engine.setRandomSeed(stepSeed(seed, step));
-      float loss;
-      try (GradientCollector gc = engine.newGradientCollector()) {
-        NDArray l = batchLoss.loss(bm); // ()
-        gc.backward(l);
-        loss = l.getFloat();
-      }
-      if (!Float.isFinite(loss)) {
-        throw new IllegalStateException("training loss is " + loss + " at step " + (step + 1)
-            + " (try a lower learning rate)");
-      }
-      float scale = 1f;
-      if (config.clipNorm() > 0f) {
-        double norm = opt.gradNorm();
-        if (!Double.isFinite(norm)) {
-          throw new IllegalStateException(
-              "gradient norm is " + norm + " at step " + (step + 1) + " (loss " + loss + ")");
-        }
-        if (norm > config.clipNorm()) {
-          scale = (float) (config.clipNorm() / (norm + 1e-6));
-        }
-      }
-      opt.step(config.learningRateAt(step + 1, total), scale);
-      return loss;
-    }
-  }
-
-  /** Validates the averaged weights if {@code ema} is not null, else the network's own. */
-  private void validate(SidTransformer net, WeightAverage ema, PrefixTrie trie,
-      List<EvalCase> subset, State st, double seconds, String sidFp, String dataFp) {
-    if (ema != null) {
-      ema.withAverage(() -> {
-        validate(net, trie, subset, st, seconds, sidFp, dataFp);
-        return null;
-      });
-    } else {
-      validate(net, trie, subset, st, seconds, sidFp, dataFp);
-    }
-  }
-
-  private void validate(SidTransformer net, PrefixTrie trie, List<EvalCase> subset, State st,
-      double seconds, String sidFp, String dataFp) {
-    if (subset.isEmpty()) {
-      return;
-    }
-    EvalReport r;
-    // a search folds the weights of this step; it is freed before training goes on
-    try (BeamSearch search = BeamSearch.builder().setModel(net).setCatalogue(trie)
-        .optBeamWidth(config.validationBeam()).optExcludeHistory(true).build()) {
-      GenerativeRecommender rec = new GenerativeRecommender(search, 10, "generator");
-      r = new Evaluator(new int[] {10}, evalThreads)
-          .evaluate(rec, subset, "validation", Progress.silent());
-    }
-    double ndcg = r.ndcgAt(10);
-    double recall = r.recallAt(10);
-    st.curve.add(new TrainResult.CurvePoint(seconds, st.step, ndcg, recall,
-        st.lossCount == 0 ? Double.NaN : st.lossSum / st.lossCount));
-    st.lossSum = 0;
-    st.lossCount = 0;
-    st.lastValidated = st.step;
-    if (st.bestStep < 0 || ndcg > st.bestNdcg) {
-      st.bestStep = st.step;
-      st.bestNdcg = ndcg;
-      st.bestRecall = recall;
-      st.bad = 0;
-      st.best = GeneratorModel.weightsOf(net);
-      if (outDir != null) {
-        try (GeneratorModel m = GeneratorModel.of(modelConfig, st.best, seed, dataFp, sidFp)) {
-          writeModel(m);
-        }
-      }
-    } else {
-      st.bad++;
-    }
-    if (outDir != null) {
-      AtomicFiles.writeString(outDir.resolve(CURVE_FILE), TrainResult.curveCsv(st.curve));
-      LearningCurveChart.write(outDir.resolve(CURVE_CHART_FILE), st.curve,
-          "Learning curve (validation subset)");
-    }
-  }
-
   private void writeModel(GeneratorModel m) {
-    m.save(outDir.resolve(MODEL_FILE));
-    AtomicFiles.writeString(outDir.resolve(MODEL_JSON), m.header().toPrettyString() + "\n");
-  }
-
-  private Checkpoint checkpoint(List<Pair<String, Parameter>> params, AdamW opt,
-      WeightAverage ema, State st, double seconds, long batchesPerEpoch, String dataFp,
-      String sidFp) {
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    for (Pair<String, Parameter> p : params) {
-      tensors.put("w/" + p.getKey(), GeneratorModel.tensorOf(p.getValue().getArray()));
-    }
-    tensors.putAll(opt.state());
-    if (ema != null) {
-      tensors.putAll(ema.state());
-    }
-    if (st.best != null) {
-      st.best.forEach((name, t) -> tensors.put("best/" + name, t));
-    }
-    return new Checkpoint(modelConfig, config, seed, dataFp, sidFp, st.step,
-        st.step / batchesPerEpoch, st.step % batchesPerEpoch, seconds, st.bestStep, st.bestNdcg,
-        st.bestRecall, st.bad, st.lossSum, st.lossCount, st.curve, tensors);
-  }
-
-  private static double elapsed(State st, long t0) {
-    return st.elapsedBefore + (System.nanoTime() - t0) / 1e9;
+    m.save(session.outDir().resolve(MODEL_FILE));
+    AtomicFiles.writeString(session.outDir().resolve(MODEL_JSON),
+        m.header().toPrettyString() + "\n");
   }
 
   /** The fixed validation subset: {@code validationUsers} cases drawn with the seed. */
   List<EvalCase> validationSubset(List<EvalCase> all) {
-    int m = Math.min(config.validationUsers(), all.size());
-    int[] idx = permutation(all.size(), seed ^ 0x5DEECE66DL, 0);
-    int[] pick = Arrays.copyOf(idx, m);
-    Arrays.sort(pick);
-    List<EvalCase> out = new ArrayList<>(m);
-    for (int i : pick) {
-      out.add(all.get(i));
-    }
-    return out;
+    return Seeds.sample(all, config.validationUsers(),
+        Seeds.random(session.seed() ^ 0x5DEECE66DL, 0));
   }
 
   private void checkCodes(TrainData data) {
@@ -570,92 +438,14 @@ public final class GeneratorTrainer {
     }
   }
 
-  /** A permutation of [0, n) from a {@link Random} seeded by (seed, epoch). */
-  static int[] permutation(int n, long seed, long epoch) {
-    Random r = new Random(seed * 0x9E3779B97F4A7C15L + epoch);
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return p;
-  }
-
-  /**
-   * Reorders an epoch's shuffled samples so that each batch holds chunks of similar length: the
-   * order is cut into pools of {@code poolBatches × batchSize}, each pool is sorted by length
-   * (stably, so ties keep the shuffled order) and cut into batches, and the pool's full batches
-   * are shuffled by a {@link Random} seeded by (seed, epoch, pool). A partial last batch stays
-   * last. Deterministic in its arguments, so a resumed run sees the same batches.
-   *
-   * @param order the epoch's permutation of sample indices
-   * @param lengths sample index → its chunk length
-   * @return the new order, of the same indices
-   */
-  static int[] lengthBucketed(int[] order, int[] lengths, int batchSize, int poolBatches,
-      long seed, long epoch) {
-    int n = order.length;
-    int[] out = new int[n];
-    int poolSize = (int) Math.min(n, (long) poolBatches * batchSize);
-    for (int from = 0, pool = 0; from < n; from += poolSize, pool++) {
-      int to = Math.min(n, from + poolSize);
-      Integer[] members = new Integer[to - from];
-      for (int i = from; i < to; i++) {
-        members[i - from] = order[i];
-      }
-      Arrays.sort(members, Comparator.comparingInt(i -> lengths[i])); // stable
-      int full = members.length / batchSize;
-      int[] batches = permutation(full, seed ^ 0x2545F4914F6CDD1DL, epoch * 1_000_003L + pool);
-      int at = from;
-      for (int b : batches) {
-        for (int k = 0; k < batchSize; k++) {
-          out[at++] = members[b * batchSize + k];
-        }
-      }
-      for (int k = full * batchSize; k < members.length; k++) {
-        out[at++] = members[k];
-      }
-    }
-    return out;
-  }
-
-  private static int stepSeed(long seed, long step) {
-    long h = (seed + 0x632BE59BD9B4E019L) * 0x9E3779B97F4A7C15L + step;
-    h ^= h >>> 31;
-    h *= 0xBF58476D1CE4E5B9L;
-    h ^= h >>> 29;
-    return (int) (h & 0x7FFFFFFF);
-  }
-
   /**
    * Seeded initial weights: Xavier-uniform for linear maps, N(0, 0.02²) for embedding tables,
    * 1 for norm gains.
    */
   static void initWeights(List<Pair<String, Parameter>> params, Random rnd) {
-    for (Pair<String, Parameter> p : params) {
-      NDArray a = p.getValue().getArray();
-      long[] s = a.getShape().getShape();
-      float[] v = new float[Math.toIntExact(a.size())];
-      String name = p.getKey();
-      if (p.getValue().getType() == Parameter.Type.GAMMA) {
-        Arrays.fill(v, 1f);
-      } else if (name.contains("tokens_") || name.contains("positions_")) {
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) (rnd.nextGaussian() * 0.02);
-        }
-      } else {
-        double limit = s.length == 2 ? Math.sqrt(6.0 / (s[0] + s[1])) : 0.02;
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) ((rnd.nextDouble() * 2 - 1) * limit);
-        }
-      }
-      GeneratorModel.copyInto(new Tensor(s, v), a, name);
-    }
+    Weights.initialise(params, rnd, p -> p.getValue().getType() == Parameter.Type.GAMMA
+        ? Init.constant(1) : p.getKey().contains("tokens_") || p.getKey().contains("positions_")
+        ? Init.normal(0.02) : Init.xavierUniform(0.02));
   }
 
   public static Builder builder() {
@@ -668,18 +458,17 @@ public final class GeneratorTrainer {
    * #optMaxSeconds} (none), {@link #optStopAfterSteps} (none), {@link #optShutdownHook} (false),
    * {@link #optEvalThreads} (all processors).
    */
-  public static final class Builder {
+  public static final class Builder extends TrainerBuilder<Builder> {
     private GeneratorConfig modelConfig;
     private TrainConfig trainConfig;
-    private Long seed;
-    private Path outDir;
-    private boolean progress;
-    private double maxSeconds;
-    private long stopAfterSteps;
-    private boolean shutdownHook;
     private int evalThreads = Runtime.getRuntime().availableProcessors();
 
     private Builder() {}
+
+    @Override
+    protected Builder self() {
+      return this;
+    }
 
     public Builder setModelConfig(GeneratorConfig modelConfig) {
       this.modelConfig = modelConfig;
@@ -691,67 +480,19 @@ public final class GeneratorTrainer {
       return this;
     }
 
-    /** The seed; mandatory so that every run is reproducible. */
-    public Builder setSeed(long seed) {
-      this.seed = seed;
-      return this;
-    }
-
-    /** Folder for the model, checkpoint and learning curve. */
-    public Builder optOutputDir(Path outDir) {
-      this.outDir = outDir;
-      return this;
-    }
-
-    /** A progress bar on stderr (loss, targets/s, ETA). */
-    public Builder optProgress(boolean progress) {
-      this.progress = progress;
-      return this;
-    }
-
-    /** Stop (validate, checkpoint, write the model) after this much wall time; 0 = no limit. */
-    public Builder optMaxSeconds(double maxSeconds) {
-      this.maxSeconds = maxSeconds;
-      return this;
-    }
-
-    /** Stop after this many steps of this session and checkpoint (no extra validation). */
-    public Builder optStopAfterSteps(long steps) {
-      this.stopAfterSteps = steps;
-      return this;
-    }
-
-    /** On Ctrl-C (JVM shutdown), finish the current step and write a checkpoint. */
-    public Builder optShutdownHook(boolean shutdownHook) {
-      this.shutdownHook = shutdownHook;
-      return this;
-    }
-
     public Builder optEvalThreads(int threads) {
       this.evalThreads = threads;
       return this;
     }
 
     public GeneratorTrainer build() {
-      if (modelConfig == null) {
-        throw new IllegalArgumentException("modelConfig is required (setModelConfig)");
-      }
-      if (trainConfig == null) {
-        throw new IllegalArgumentException("trainConfig is required (setTrainConfig)");
-      }
-      if (seed == null) {
-        throw new IllegalArgumentException("seed is required (setSeed)");
-      }
-      if (!(maxSeconds >= 0)) {
-        throw new IllegalArgumentException("maxSeconds=" + maxSeconds + " must be >= 0");
-      }
-      if (stopAfterSteps < 0) {
-        throw new IllegalArgumentException("stopAfterSteps=" + stopAfterSteps + " must be >= 0");
-      }
+      required(modelConfig, "modelConfig");
+      required(trainConfig, "trainConfig");
+      Session session = session();
       if (evalThreads < 1) {
         throw new IllegalArgumentException("evalThreads=" + evalThreads + " must be >= 1");
       }
-      return new GeneratorTrainer(this);
+      return new GeneratorTrainer(this, session);
     }
   }
 }

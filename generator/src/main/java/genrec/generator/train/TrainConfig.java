@@ -367,14 +367,8 @@ public record TrainConfig(
         int validationBeam, int patience, int checkpointEvery, Samples samples,
         int lengthBuckets, float emaDecay) {
       StringBuilder bad = new StringBuilder();
-      if (batchSize < 1) {
-        bad.append("batchSize=").append(batchSize)
-            .append(batchSize == -1 ? " is required; " : " must be >= 1; ");
-      }
-      if (!(learningRate > 0f) || !Float.isFinite(learningRate)) {
-        bad.append("learningRate=").append(learningRate)
-            .append(learningRate == -1f ? " is required; " : " must be > 0; ");
-      }
+      genrec.core.train.OptimiserChecks.check(bad, batchSize, learningRate, weightDecay, beta1,
+          beta2, epsilon, clipNorm);
       if (warmupSteps < 0) {
         bad.append("warmupSteps=").append(warmupSteps).append(" must be >= 0; ");
       }
@@ -383,21 +377,6 @@ public record TrainConfig(
       }
       if (!(minLearningRateRatio(minRatio))) {
         bad.append("minLearningRateRatio=").append(minRatio).append(" must be in [0, 1]; ");
-      }
-      if (!(weightDecay >= 0f) || !Float.isFinite(weightDecay)) {
-        bad.append("weightDecay=").append(weightDecay).append(" must be >= 0; ");
-      }
-      if (!(beta1 >= 0f && beta1 < 1f)) {
-        bad.append("beta1=").append(beta1).append(" must be in [0, 1); ");
-      }
-      if (!(beta2 >= 0f && beta2 < 1f)) {
-        bad.append("beta2=").append(beta2).append(" must be in [0, 1); ");
-      }
-      if (!(epsilon > 0f)) {
-        bad.append("epsilon=").append(epsilon).append(" must be > 0; ");
-      }
-      if (!(clipNorm >= 0f) || !Float.isFinite(clipNorm)) {
-        bad.append("clipNorm=").append(clipNorm).append(" must be >= 0 (0 = off); ");
       }
       if (maxSteps < 0 || epochs < 0 || (maxSteps == 0) == (epochs == 0)) {
         bad.append("maxSteps=").append(maxSteps).append(" and epochs=").append(epochs)
@@ -427,9 +406,7 @@ public record TrainConfig(
       if (!(emaDecay >= 0f && emaDecay < 1f)) {
         bad.append("emaDecay=").append(emaDecay).append(" must be in [0, 1) (0 = off); ");
       }
-      if (bad.length() > 0) {
-        throw new IllegalArgumentException(bad.substring(0, bad.length() - 2));
-      }
+      genrec.core.train.OptimiserChecks.throwIfAny(bad);
     }
 
     private static boolean minLearningRateRatio(float r) {

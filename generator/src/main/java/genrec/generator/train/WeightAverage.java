@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import genrec.core.tensor.Tensor;
+import genrec.core.train.Weights;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +64,7 @@ final class WeightAverage {
   Map<String, Tensor> weights() {
     Map<String, Tensor> out = new LinkedHashMap<>();
     for (int i = 0; i < names.size(); i++) {
-      out.put(names.get(i), GeneratorModel.tensorOf(average.get(i)));
+      out.put(names.get(i), Weights.tensorOf(average.get(i)));
     }
     return out;
   }
@@ -84,7 +85,7 @@ final class WeightAverage {
         throw new IllegalArgumentException("checkpoint has no weight average '" + name
             + "' although its config sets emaDecay (a damaged or foreign checkpoint)");
       }
-      GeneratorModel.copyInto(t, average.get(i), name);
+      Weights.copyInto(t, average.get(i), name);
     }
   }
 
@@ -97,13 +98,13 @@ final class WeightAverage {
     try {
       for (int i = 0; i < names.size(); i++) {
         NDArray w = params.get(i).getArray();
-        raw.put(names.get(i), GeneratorModel.tensorOf(w));
+        raw.put(names.get(i), Weights.tensorOf(w));
         average.get(i).copyTo(w);
       }
       return work.get();
     } finally {
       for (int i = 0; i < raw.size(); i++) { // only those swapped, if a copy failed
-        GeneratorModel.copyInto(raw.get(names.get(i)), params.get(i).getArray(), names.get(i));
+        Weights.copyInto(raw.get(names.get(i)), params.get(i).getArray(), names.get(i));
       }
     }
   }

@@ -5,7 +5,8 @@
  * forcing, cross-entropy, our own {@link genrec.generator.train.AdamW} so that its moments can be
  * saved, global-norm clipping, seeded shuffling, validation with constrained beam search on a
  * fixed seeded subset, best-checkpoint keeping, early stopping, exact resume from a {@link
- * genrec.generator.train.Checkpoint}), the immutable trained {@link
+ * genrec.generator.train.Checkpoint}; the loop itself, its limits and checkpoint format are
+ * {@link genrec.core.train.TrainingLoop}'s), the immutable trained {@link
  * genrec.generator.train.GeneratorModel}, and the {@link genrec.generator.train.TrainResult}.
  *
  * <p>Files are single binary files written atomically by {@link

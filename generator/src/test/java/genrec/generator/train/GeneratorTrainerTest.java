@@ -302,15 +302,15 @@ class GeneratorTrainerTest {
     for (int i = 0; i < n; i++) {
       lengths[i] = 1 + r.nextInt(20);
     }
-    int[] order = GeneratorTrainer.permutation(n, 3, 0);
-    int[] bucketed = GeneratorTrainer.lengthBucketed(order, lengths, batch, 8, 3, 0);
+    int[] order = genrec.core.train.Seeds.permutation(n, 3, 0);
+    int[] bucketed = genrec.core.train.EpochBatches.lengthBucketed(order, lengths, batch, 8, 3, 0);
     int[] sorted = bucketed.clone();
     java.util.Arrays.sort(sorted);
     int[] identity = java.util.stream.IntStream.range(0, n).toArray();
     assertArrayEquals(identity, sorted); // every sample once
-    assertArrayEquals(bucketed, GeneratorTrainer.lengthBucketed(order, lengths, batch, 8, 3, 0));
+    assertArrayEquals(bucketed, genrec.core.train.EpochBatches.lengthBucketed(order, lengths, batch, 8, 3, 0));
     assertNotEquals(java.util.Arrays.toString(bucketed), java.util.Arrays.toString(
-        GeneratorTrainer.lengthBucketed(order, lengths, batch, 8, 3, 1)));
+        genrec.core.train.EpochBatches.lengthBucketed(order, lengths, batch, 8, 3, 1)));
     // padded cells (batch × longest chunk) shrink from ~19/20 per row to close to the mean
     long randomCells = paddedCells(order, lengths, batch);
     long bucketCells = paddedCells(bucketed, lengths, batch);

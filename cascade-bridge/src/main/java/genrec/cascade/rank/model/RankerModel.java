@@ -14,12 +14,12 @@ import genrec.core.io.AtomicFiles;
 import genrec.core.io.DataFormatException;
 import genrec.core.tensor.Tensor;
 import genrec.core.tensor.TensorFile;
+import genrec.core.train.Weights;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -69,13 +69,8 @@ public final class RankerModel implements AutoCloseable {
     try {
       this.network = new RankerNetwork(config);
       network.initialize(manager);
+      Weights.load(weights, network.getParameters(), "the model's weights");
       for (Pair<String, Parameter> p : network.getParameters()) {
-        Tensor t = weights.get(p.getKey());
-        if (t == null) {
-          throw new IllegalArgumentException(
-              "missing weight '" + p.getKey() + "' (have " + weights.keySet() + ")");
-        }
-        copyInto(t, p.getValue().getArray(), p.getKey());
         p.getValue().freeze(true);
       }
     } catch (RuntimeException e) {
@@ -159,11 +154,7 @@ public final class RankerModel implements AutoCloseable {
 
   /** Copies of every weight of {@code net}, by parameter name. */
   public static Map<String, Tensor> weightsOf(RankerNetwork net) {
-    Map<String, Tensor> out = new LinkedHashMap<>();
-    for (Pair<String, Parameter> p : net.getParameters()) {
-      out.put(p.getKey(), tensorOf(p.getValue().getArray()));
-    }
-    return out;
+    return Weights.of(net.getParameters());
   }
 
   /** The header saved with the weights. */
@@ -211,24 +202,6 @@ public final class RankerModel implements AutoCloseable {
       return TensorFile.JSON.treeToValue(n, RankerConfig.class);
     } catch (IOException | IllegalArgumentException e) {
       throw new DataFormatException(file, 0, field, "bad value: " + e.getMessage());
-    }
-  }
-
-  /** A copy of {@code a}'s values and shape, off native memory. */
-  public static Tensor tensorOf(NDArray a) {
-    return new Tensor(a.getShape().getShape(), a.toFloatArray());
-  }
-
-  /** Copies {@code t} into {@code target}'s own native memory after checking the shape. */
-  public static void copyInto(Tensor t, NDArray target, String name) {
-    long[] want = target.getShape().getShape();
-    if (!Arrays.equals(want, t.shape())) {
-      throw new IllegalArgumentException("tensor '" + name + "' has shape "
-          + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(want));
-    }
-    // copyTo, not NDArray.set(float[]), which would re-point the tensor at Java memory
-    try (NDArray values = target.getManager().create(t.data(), target.getShape())) {
-      values.copyTo(target);
     }
   }
 

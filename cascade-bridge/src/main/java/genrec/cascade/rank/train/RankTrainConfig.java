@@ -1,5 +1,7 @@
 package genrec.cascade.rank.train;
 
+import genrec.core.train.OptimiserChecks;
+
 /**
  * Optimisation settings of {@link RankerTrainer}. Immutable; start from a preset ({@link
  * #tiny()}, {@link #standard()}) and adjust with {@link #toBuilder()}.
@@ -23,31 +25,16 @@ public record RankTrainConfig(
     float epsilon,
     float clipNorm) {
 
+  /** Checks every value, naming each bad one ({@link OptimiserChecks}). */
   public RankTrainConfig {
-    if (batchSize < 1) {
-      throw new IllegalArgumentException("batchSize=" + batchSize + " must be >= 1");
-    }
+    StringBuilder bad = new StringBuilder();
+    OptimiserChecks.check(bad, batchSize, learningRate, weightDecay, beta1, beta2, epsilon,
+        clipNorm);
     if (epochs < 1) {
-      throw new IllegalArgumentException("epochs=" + epochs + " must be >= 1");
+      bad.append("epochs=").append(epochs)
+          .append(epochs == -1 ? " is required; " : " must be >= 1; ");
     }
-    if (!(learningRate > 0f && Float.isFinite(learningRate))) {
-      throw new IllegalArgumentException("learningRate=" + learningRate + " must be > 0");
-    }
-    if (!(weightDecay >= 0f && Float.isFinite(weightDecay))) {
-      throw new IllegalArgumentException("weightDecay=" + weightDecay + " must be >= 0");
-    }
-    if (!(beta1 >= 0f && beta1 < 1f)) {
-      throw new IllegalArgumentException("beta1=" + beta1 + " must be in [0, 1)");
-    }
-    if (!(beta2 >= 0f && beta2 < 1f)) {
-      throw new IllegalArgumentException("beta2=" + beta2 + " must be in [0, 1)");
-    }
-    if (!(epsilon > 0f)) {
-      throw new IllegalArgumentException("epsilon=" + epsilon + " must be > 0");
-    }
-    if (!(clipNorm >= 0f && Float.isFinite(clipNorm))) {
-      throw new IllegalArgumentException("clipNorm=" + clipNorm + " must be >= 0");
-    }
+    OptimiserChecks.throwIfAny(bad);
   }
 
   /** Tests: batch 64, 5 epochs, lr 1e-2, weight decay 1e-4, clipping at 5. */

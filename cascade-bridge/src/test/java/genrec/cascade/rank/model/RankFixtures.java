@@ -34,7 +34,7 @@ public final class RankFixtures {
       for (int i = 0; i < v.length; i++) {
         v[i] = scale * (r.nextFloat() * 2f - 1f);
       }
-      RankerModel.copyInto(new Tensor(a.getShape().getShape(), v), a, p.getKey());
+      genrec.core.train.Weights.copyInto(new Tensor(a.getShape().getShape(), v), a, p.getKey());
     }
   }
 

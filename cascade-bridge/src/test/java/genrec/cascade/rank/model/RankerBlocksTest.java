@@ -196,11 +196,11 @@ class RankerBlocksTest {
       MultiTaskLayer p = layer(ple, m, 11, b, d); // other weights, then a's copied in
       Map<String, Tensor> wa = new HashMap<>();
       for (Pair<String, Parameter> e : a.getParameters()) {
-        wa.put(e.getKey(), RankerModel.tensorOf(e.getValue().getArray()));
+        wa.put(e.getKey(), genrec.core.train.Weights.tensorOf(e.getValue().getArray()));
       }
       assertEquals(wa.keySet(), new java.util.HashSet<>(p.getParameters().keys()));
       for (Pair<String, Parameter> e : p.getParameters()) {
-        RankerModel.copyInto(wa.get(e.getKey()), e.getValue().getArray(), e.getKey());
+        genrec.core.train.Weights.copyInto(wa.get(e.getKey()), e.getValue().getArray(), e.getKey());
       }
       NDArray x = m.create(uniform(b * d, 12), new Shape(b, d));
       ParameterStore ps = new ParameterStore(m, false);
@@ -239,7 +239,7 @@ class RankerBlocksTest {
           for (int i = 0; i < v.length; i++) {
             v[i] += 0.3f;
           }
-          RankerModel.copyInto(new Tensor(a.getShape().getShape(), v), a, e.getKey());
+          genrec.core.train.Weights.copyInto(new Tensor(a.getShape().getShape(), v), a, e.getKey());
         }
       }
       float[] after = layer.apply(ps, x, false).toFloatArray();
@@ -272,7 +272,7 @@ class RankerBlocksTest {
           for (int i = 0; i < c.embeddingDim(); i++) {
             v[i] = 5f;
           }
-          RankerModel.copyInto(new Tensor(a.getShape().getShape(), v), a, e.getKey());
+          genrec.core.train.Weights.copyInto(new Tensor(a.getShape().getShape(), v), a, e.getKey());
         }
       }
       float[] after = net.logits(ps, batch, false).toFloatArray();

@@ -52,7 +52,7 @@ class RankerModelTest {
       RankerNetwork net = new RankerNetwork(c);
       net.initialize(m);
       net.getParameters().forEach(p ->
-          RankerModel.copyInto(w.get(p.getKey()), p.getValue().getArray(), p.getKey()));
+          genrec.core.train.Weights.copyInto(w.get(p.getKey()), p.getValue().getArray(), p.getKey()));
       logits = net.logits(new ParameterStore(m, false), rows.batch(m, idx), false)
           .toFloatArray();
     }

@@ -142,4 +142,41 @@ class RankerTrainerTest {
         () -> trainer(Mixture.MMOE, 1).train(unlabeled, VAL));
     assertTrue(e.getMessage().contains("train rows have no labels"), e.getMessage());
   }
+
+  /**
+   * The ranker has the loop's time limit: a session out of time stops after its step, validates
+   * there and checkpoints; resuming continues inside the epoch exactly (same final weights and
+   * optimiser state as an uninterrupted run).
+   */
+  @Test
+  void aTimeLimitStopsInsideAnEpochAndResumesExactly(@TempDir Path dir) {
+    RankerConfig c = RankFixtures.config(Mixture.MMOE).toBuilder().optDropout(0.1f).build();
+    RankTrainConfig t = RankTrainConfig.tiny().toBuilder().setEpochs(2).build();
+    Path straightDir = dir.resolve("straight");
+    RankerTrainer.builder().setModelConfig(c).setTrainConfig(t).setSeed(5)
+        .optOutputDir(straightDir).build().train(SMALL, VAL).model().close();
+    Path splitDir = dir.resolve("split");
+    RankTrainResult first = RankerTrainer.builder().setModelConfig(c).setTrainConfig(t)
+        .setSeed(5).optOutputDir(splitDir).optMaxSeconds(1e-9).build().train(SMALL, VAL);
+    first.model().close();
+    assertEquals("time limit", first.stopReason());
+    assertEquals(1, first.epochs().size()); // validated where it stopped, inside epoch 1
+    assertEquals(1, first.epochs().get(0).epoch());
+    Path cp = splitDir.resolve(RankerTrainer.CHECKPOINT_FILE);
+    assertEquals(1, genrec.core.train.TrainCheckpoint.read(cp, RankerTrainer.TASK).step());
+    RankTrainResult rest = RankerTrainer.builder().setModelConfig(c).setTrainConfig(t)
+        .setSeed(5).optOutputDir(splitDir).build().resume(SMALL, VAL, cp);
+    rest.model().close();
+    assertEquals("done", rest.stopReason());
+    var a = genrec.core.train.TrainCheckpoint.read(
+        straightDir.resolve(RankerTrainer.CHECKPOINT_FILE), RankerTrainer.TASK);
+    var b = genrec.core.train.TrainCheckpoint.read(cp, RankerTrainer.TASK);
+    assertEquals(a.step(), b.step());
+    for (String prefix : new String[] {"w/", "m/", "v/"}) {
+      var wa = a.group(prefix);
+      var wb = b.group(prefix);
+      assertEquals(wa.keySet(), wb.keySet());
+      wa.forEach((k, v) -> assertArrayEquals(v.data(), wb.get(k).data(), prefix + k));
+    }
+  }
 }
