@@ -142,6 +142,19 @@ public record Preset(Data data, Baseline baseline, Quantizer quantizer, Generato
 
     static Train read(Section s) {
       return s.build(() -> {
+        List<String> missing = new java.util.ArrayList<>();
+        for (String k : List.of("batchSize", "learningRate")) {
+          if (!s.has(k)) {
+            missing.add(k);
+          }
+        }
+        if (!s.has("maxSteps") && !s.has("epochs")) {
+          missing.add("maxSteps or epochs");
+        }
+        if (!missing.isEmpty()) {
+          throw new IllegalArgumentException(String.join(", ", missing)
+              + " must be set (no default)");
+        }
         // the builder's defaults (batch size, learning rate and steps have none)
         TrainConfig d = TrainConfig.builder().setBatchSize(1).setLearningRate(1f).setMaxSteps(1)
             .build();

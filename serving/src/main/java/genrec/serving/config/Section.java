@@ -75,6 +75,11 @@ final class Section {
     return new Section(name, file, at, values);
   }
 
+  /** Whether the file sets {@code key}. */
+  boolean has(String key) {
+    return values.containsKey(key);
+  }
+
   /** An integer setting, or {@code otherwise} when the key is left out. */
   int integer(String key, int otherwise) {
     Value v = values.get(key);
