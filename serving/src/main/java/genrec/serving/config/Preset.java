@@ -10,6 +10,8 @@ import genrec.generator.align.AlignConfig;
 import genrec.generator.baseline.ItemKnn;
 import genrec.generator.model.GeneratorConfig;
 import genrec.generator.train.TrainConfig;
+import genrec.quantizer.rqkmeans.ResidualKMeansConfig;
+import genrec.quantizer.rqvae.RqVaeConfig;
 import genrec.serving.http.PipelineConfig;
 import genrec.generator.data.SyntheticInteractions;
 import genrec.quantizer.io.DataFormatException;
@@ -32,14 +34,67 @@ import java.util.List;
  * @param data dataset settings
  * @param baseline baseline settings
  * @param quantizer semantic-ID quantizer settings
+ * @param rqvae the RQ-VAE's network and training settings ({@code method: rqvae}); its epochs are
+ *     {@code quantizer.epochs}, its input width the embeddings'
+ * @param rqkmeans residual k-means' code shape ({@code method: rqkmeans}); its iterations and
+ *     balance are {@code quantizer.iterations} and {@code quantizer.balanced}
  * @param generator the generator's network and layout ({@code genrec train})
  * @param train the generator's training recipe ({@code genrec train})
  * @param align preference tuning of the generator ({@code genrec align})
  * @param pipeline the defaults of the cascade {@code POST /v1/recommend} runs
  * @param exposure the exposure filter: per-user Bloom filters of items already shown
  */
-public record Preset(Data data, Baseline baseline, Quantizer quantizer, Generator generator,
-    Train train, AlignConfig align, Pipeline pipeline, Exposure exposure) {
+public record Preset(Data data, Baseline baseline, Quantizer quantizer, RqVaeConfig rqvae,
+    ResidualKMeansConfig rqkmeans, Generator generator, Train train, AlignConfig align,
+    Pipeline pipeline, Exposure exposure) {
+
+  /** Puts {@code quantizer.epochs}, {@code .iterations} and {@code .balanced} into the configs. */
+  public Preset {
+    if (quantizer != null && rqvae != null) {
+      rqvae = rqvae.toBuilder().optEpochs(quantizer.epochs()).build();
+    }
+    if (quantizer != null && rqkmeans != null) {
+      rqkmeans = rqkmeans.toBuilder().optIterations(quantizer.iterations())
+          .optBalanced(quantizer.balanced()).build();
+    }
+  }
+
+  /** The keys of {@code rqvae:}; keys left out take {@link RqVaeConfig#builder()}'s defaults. */
+  static final List<String> RQVAE_KEYS = List.of("hiddenDims", "latentDim", "activation",
+      "levels", "codebookSize", "beta", "batchSize", "learningRate", "optimizer", "weightDecay",
+      "initSamples", "deadCodeThreshold", "deadCodeWindow", "emaDecay");
+
+  static RqVaeConfig readRqVae(Section s) {
+    RqVaeConfig d = RqVaeConfig.builder().build();
+    return s.build(() -> d.toBuilder()
+        .optHiddenDims(s.integers("hiddenDims", d.hiddenDims()))
+        .optLatentDim(s.integer("latentDim", d.latentDim()))
+        .optActivation(s.choice("activation", RqVaeConfig.Activation.class, d.activation()))
+        .setLevels(s.integer("levels", d.levels()))
+        .setCodebookSize(s.integer("codebookSize", d.codebookSize()))
+        .optBeta(s.decimal("beta", d.beta()))
+        .optBatchSize(s.integer("batchSize", d.batchSize()))
+        .optLearningRate(s.decimal("learningRate", d.learningRate()))
+        .optOptimizer(s.choice("optimizer", RqVaeConfig.OptimizerKind.class, d.optimizer()))
+        .optWeightDecay(s.decimal("weightDecay", d.weightDecay()))
+        .optInitSamples(s.integer("initSamples", d.initSamples()))
+        .optDeadCodeThreshold(s.integer("deadCodeThreshold", d.deadCodeThreshold()))
+        .optDeadCodeWindow(s.integer("deadCodeWindow", d.deadCodeWindow()))
+        .optEmaDecay(s.decimal("emaDecay", d.emaDecay()))
+        .build());
+  }
+
+  /** The keys of {@code rqkmeans:}; left out: {@link ResidualKMeansConfig#builder()}'s. */
+  static final List<String> RQKMEANS_KEYS = List.of("levels", "codebookSize", "threads");
+
+  static ResidualKMeansConfig readRqKMeans(Section s) {
+    ResidualKMeansConfig d = ResidualKMeansConfig.builder().build();
+    return s.build(() -> d.toBuilder()
+        .setLevels(s.integer("levels", d.levels()))
+        .setCodebookSize(s.integer("codebookSize", d.codebookSize()))
+        .optThreads(s.integer("threads", d.threads()))
+        .build());
+  }
 
   /** How a history becomes encoder positions, and the matching sample layout. */
   public enum Layout {
@@ -372,8 +427,8 @@ public record Preset(Data data, Baseline baseline, Quantizer quantizer, Generato
   }
 
   /**
-   * Quantizer settings; network sizes and the remaining training settings come from the {@code
-   * RqVaeConfig} / {@code ResidualKMeansConfig} preset of the same name.
+   * Quantizer settings; network sizes and the remaining training settings are the {@code rqvae:}
+   * and {@code rqkmeans:} sections ({@link Preset#rqvae()}, {@link Preset#rqkmeans()}).
    *
    * @param method "rqvae" or "rqkmeans"
    * @param epochs RQ-VAE training epochs
@@ -408,7 +463,11 @@ public record Preset(Data data, Baseline baseline, Quantizer quantizer, Generato
               Generator::read))
           .addDeserializer(Train.class, Section.reader("train", Train.KEYS, Train::read))
           .addDeserializer(AlignConfig.class, Section.reader("align", ALIGN_KEYS,
-              Preset::readAlign)));
+              Preset::readAlign))
+          .addDeserializer(RqVaeConfig.class, Section.reader("rqvae", RQVAE_KEYS,
+              Preset::readRqVae))
+          .addDeserializer(ResidualKMeansConfig.class, Section.reader("rqkmeans", RQKMEANS_KEYS,
+              Preset::readRqKMeans)));
 
   /** Loads a preset by name ({@code tiny}, {@code demo}, {@code beauty}) or from a YAML path. */
   public static Preset load(String nameOrPath) {

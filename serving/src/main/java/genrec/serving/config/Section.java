@@ -92,6 +92,25 @@ final class Section {
     throw bad(key, v, "must be a whole number");
   }
 
+  /** A list of whole numbers ({@code [512, 256, 128]}), or {@code otherwise} when left out. */
+  List<Integer> integers(String key, List<Integer> otherwise) {
+    Value v = values.get(key);
+    if (v == null) {
+      return otherwise;
+    }
+    if (v.node().isArray()) {
+      java.util.ArrayList<Integer> out = new java.util.ArrayList<>();
+      for (JsonNode e : v.node()) {
+        if (!e.isIntegralNumber() || !e.canConvertToInt()) {
+          throw bad(key, v, "must be a list of whole numbers");
+        }
+        out.add(e.intValue());
+      }
+      return List.copyOf(out);
+    }
+    throw bad(key, v, "must be a list of whole numbers, e.g. [512, 256, 128]");
+  }
+
   /** A number setting (also written 1e-6), or {@code otherwise} when the key is left out. */
   double number(String key, double otherwise) {
     Value v = values.get(key);
@@ -170,7 +189,7 @@ final class Section {
       int best = Integer.MAX_VALUE;
       for (String k : values.keySet()) { // the key named first in the message
         java.util.regex.Matcher m = java.util.regex.Pattern
-            .compile("\\b" + java.util.regex.Pattern.quote(k) + "=").matcher(msg);
+            .compile("\\b" + java.util.regex.Pattern.quote(k) + "(\\[\\d+])?=").matcher(msg);
         if (m.find() && m.start() < best) {
           best = m.start();
           key = k;

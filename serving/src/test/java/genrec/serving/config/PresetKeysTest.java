@@ -84,6 +84,27 @@ class PresetKeysTest {
   }
 
   @Test
+  void aFileOfOnesOwnChangesTheQuantizer() throws IOException {
+    String yaml = tiny().replace("  hiddenDims: [32, 16] ", "  hiddenDims: [64, 32, 16] ")
+        .replace("  codebookSize: 8 ", "  codebookSize: 16 ");
+    Preset p = Preset.load(write(yaml).toString());
+    assertEquals(List.of(64, 32, 16), p.rqvae().hiddenDims());
+    assertEquals(16, p.rqvae().codebookSize());
+    assertEquals(16, p.rqkmeans().codebookSize());
+    assertEquals(p.quantizer().epochs(), p.rqvae().epochs(), "quantizer.epochs");
+    assertEquals(p.quantizer().iterations(), p.rqkmeans().iterations(), "quantizer.iterations");
+    String bad = tiny().replace("  hiddenDims: [32, 16] ", "  hiddenDims: [32, wide] ");
+    DataFormatException e = refused(bad);
+    assertEquals("rqvae.hiddenDims", e.field());
+    assertEquals(lineOf(bad, "  hiddenDims"), e.line());
+    assertTrue(e.getMessage().contains("must be a list of whole numbers"), e.getMessage());
+    bad = tiny().replace("  hiddenDims: [32, 16] ", "  hiddenDims: [32, 0]  ");
+    e = refused(bad);
+    assertEquals("rqvae.hiddenDims", e.field());
+    assertTrue(e.getMessage().contains("hiddenDims[1]=0 must be >= 1"), e.getMessage());
+  }
+
+  @Test
   void keysLeftOutTakeTheDocumentedDefaults() throws IOException {
     Preset p = Preset.load(write(tinyWithout("generator:\n  dModel: 64\n  headDim: 16\n"
         + "train:\n  batchSize: 8\n  learningRate: 1e-2\n  epochs: 3\nalign: {}\n")).toString());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import genrec.generator.align.AlignConfig;
 import genrec.generator.model.GeneratorConfig;
 import genrec.generator.train.TrainConfig;
+import genrec.quantizer.rqkmeans.ResidualKMeansConfig;
+import genrec.quantizer.rqvae.RqVaeConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -110,6 +112,36 @@ class PresetResolutionTest {
     assertEquals(REAL_ALIGN, Preset.load("demo").align().toString());
     assertEquals(REAL_ALIGN, Preset.load("beauty").align().toString());
     assertEquals(REAL_ALIGN, AlignConfig.defaults().toString());
+  }
+
+  private static final String RQVAE = "RqVaeConfig[inputDim=384, hiddenDims=%s, latentDim=%d, "
+      + "activation=RELU, levels=3, codebookSize=%d, beta=0.25, batchSize=%d, learningRate=%s, "
+      + "optimizer=ADAMW, weightDecay=1.0E-4, epochs=%d, initSamples=%d, deadCodeThreshold=1, "
+      + "deadCodeWindow=%d, ema=false, emaDecay=0.99]";
+
+  @Test
+  void theQuantizerNetworksAreTodays() {
+    Object[][] rq = {
+        {"tiny", "[32, 16]", 8, 8, 64, "0.003", 40, 512, 5},
+        {"demo", "[256, 128]", 32, 64, 512, "0.001", 60, 4096, 20},
+        {"beauty", "[512, 256, 128]", 32, 256, 1024, "0.001", 150, 8192, 20}};
+    for (Object[] r : rq) {
+      String name = (String) r[0];
+      Preset p = Preset.load(name);
+      // as 'genrec quantize' builds it: the input width is the embeddings'
+      RqVaeConfig now = p.rqvae().toBuilder().setInputDim(384).build();
+      assertEquals(String.format(RQVAE, r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]),
+          now.toString(), name);
+      // what 'genrec quantize' built before: the Java preset of the same name
+      assertEquals(RqVaeConfig.preset(name).toBuilder().setInputDim(384)
+          .optEpochs(p.quantizer().epochs()).build(), now, name);
+      ResidualKMeansConfig before = ResidualKMeansConfig.preset(name);
+      assertEquals(new ResidualKMeansConfig(before.levels(), before.codebookSize(),
+          p.quantizer().iterations(), p.quantizer().balanced(), before.threads()),
+          p.rqkmeans(), name);
+      assertEquals(String.format("ResidualKMeansConfig[levels=3, codebookSize=%d, "
+          + "iterations=25, balanced=false, threads=2]", r[3]), p.rqkmeans().toString(), name);
+    }
   }
 
   @Test
