@@ -26,10 +26,11 @@ import java.util.List;
  * A named preset: {@code tiny} (tests), {@code demo} (fresh-machine demo) or {@code beauty}
  * (benchmark). The YAML files live in {@code configs/} and are also packaged on the classpath, so
  * a preset is found by name anywhere; a path to another YAML file works too. Every setting of a
- * preset is a key of its file: the generator's network ({@code generator:}), its training recipe
- * ({@code train:}) and preference tuning ({@code align:}) included. In those three sections a key
- * left out takes the default {@code docs/configuration.md} lists; the other sections name every
- * key.
+ * preset is a key of its file: the quantizer's networks ({@code rqvae:}, {@code rqkmeans:}), the
+ * generator's network ({@code generator:}), its training recipe ({@code train:}) and preference
+ * tuning ({@code align:}) included. In those five sections a key left out takes the default of the
+ * config's builder, listed in {@code docs/configuration.md}; the other sections name every key.
+ * Unknown keys and bad values are {@link DataFormatException}s naming the file, line and key.
  *
  * @param data dataset settings
  * @param baseline baseline settings
