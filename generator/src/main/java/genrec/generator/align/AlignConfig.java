@@ -1,8 +1,10 @@
 package genrec.generator.align;
 
 /**
- * Settings of {@link DpoTrainer}. Immutable; start from {@link #defaults()} or {@link #tiny()}
- * and adjust with {@link #toBuilder()}.
+ * Settings of {@link DpoTrainer}. Immutable; start from {@link #defaults()} (the defaults of a
+ * preset file's {@code align:} keys) or {@link #tiny()} (this module's tests) and adjust with
+ * {@link #toBuilder()}. The command line's presets are the {@code align:} sections of {@code
+ * configs/*.yaml}.
  *
  * @param steps optimiser steps in all
  * @param rounds pair-generation rounds: round r's pairs come from the policy as it is at step
@@ -163,7 +165,10 @@ public record AlignConfig(
     return builder().build();
   }
 
-  /** Tests: 12 steps of 8 pairs in 2 rounds of 16 users, lr 1e-3, lists of 3 from a beam of 6. */
+  /**
+   * This module's tests: 12 steps of 8 pairs in 2 rounds of 16 users, lr 1e-3, lists of 3 from a
+   * beam of 6 (the values of {@code configs/tiny.yaml}'s {@code align:} section).
+   */
   public static AlignConfig tiny() {
     return builder().setSteps(12).setRounds(2).setUsersPerRound(16).setBatchSize(8)
         .setLearningRate(1e-3f).optWarmupSteps(0).optListSize(3).optBeamWidth(6)

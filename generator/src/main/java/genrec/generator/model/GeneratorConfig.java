@@ -1,8 +1,11 @@
 package genrec.generator.model;
 
 /**
- * Hyper-parameters of the generator. Immutable; build with {@link #builder()} or start from a
- * preset ({@link #tiny()}, {@link #tiger()}) and adjust with {@link #toBuilder()}.
+ * Hyper-parameters of the generator. Immutable; build with {@link #builder()} or start from
+ * {@link #tiny()} (this module's tests) or {@link #tiger()} (the paper's model, the defaults of a
+ * preset file's {@code generator:} keys) and adjust with {@link #toBuilder()}. The networks of
+ * the command line's presets ({@code tiny}, {@code demo}, {@code beauty}) are the {@code
+ * generator:} sections of {@code configs/*.yaml}.
  *
  * @param encoderLayers encoder layers (at least 1)
  * @param decoderLayers decoder layers (at least 1)
@@ -58,7 +61,7 @@ public record GeneratorConfig(
         codebookSize, historyWindow, layout, userBuckets, normEps, false);
   }
 
-  /** The test preset: 2+2 layers, D=32, 2 heads × 16, MLP 64, no user tokens. */
+  /** This module's tests: 2+2 layers, D=32, 2 heads × 16, MLP 64, no user tokens. */
   public static GeneratorConfig tiny() {
     return builder()
         .setLayers(2, 2)
@@ -72,7 +75,8 @@ public record GeneratorConfig(
 
   /**
    * The TIGER paper's model: 4+4 layers, D=128, 6 heads × 64 (attention width 384), MLP 1024,
-   * dropout 0.1, 2000 hashed user buckets.
+   * dropout 0.1, 2000 hashed user buckets. Its sizes are the defaults of a preset file's {@code
+   * generator:} keys (which switch user tokens off).
    */
   public static GeneratorConfig tiger() {
     return builder()

@@ -1,8 +1,10 @@
 package genrec.generator.train;
 
 /**
- * Optimisation settings of {@link GeneratorTrainer}. Immutable; start from a preset ({@link
- * #tiny()}, {@link #demo()}, {@link #beauty()}) and adjust with {@link #toBuilder()}.
+ * Optimisation settings of {@link GeneratorTrainer}. Immutable; build with {@link #builder()}
+ * (whose defaults are those of a preset file's {@code train:} keys) or start from {@link #tiny()}
+ * and adjust with {@link #toBuilder()}. The named recipes ({@code tiny}, {@code demo}, {@code
+ * beauty}) are the {@code train:} sections of {@code configs/*.yaml}.
  *
  * @param batchSize training samples (history prefix → next item) per step
  * @param learningRate peak learning rate, reached at the end of warm-up
@@ -84,63 +86,53 @@ public record TrainConfig(
         emaDecay);
   }
 
-  /** Tests: batch 32, lr 3e-3, 60 steps, validation every 20 steps on 50 users. */
+  /**
+   * The generator module's own tests: batch 32, lr 3e-3, 60 steps, validation every 20 steps on
+   * 50 users. The presets of the command line ({@code tiny}, {@code demo}, {@code beauty}) are
+   * the {@code train:} sections of {@code configs/*.yaml}, read by {@code genrec.serving.config.Preset}.
+   */
   public static TrainConfig tiny() {
     return builder().setBatchSize(32).setLearningRate(3e-3f).optWarmupSteps(10).setMaxSteps(60)
         .optValidateEvery(20).optValidationUsers(50).optValidationBeam(10).optCheckpointEvery(20)
         .build();
   }
 
-  /** The demo: batch 128, lr 1e-3, 3000 steps, validation every 250 steps on 500 users. */
-  public static TrainConfig demo() {
-    return builder().setBatchSize(128).setLearningRate(1e-3f).optWarmupSteps(200)
-        .setMaxSteps(3000).optValidateEvery(250).optValidationUsers(500).optValidationBeam(20)
-        .optPatience(4).optCheckpointEvery(250).build();
-  }
-
   /**
-   * Amazon Beauty, the best measured recipe (README, Results): batch 64 (sequences with the
-   * sequence layout), lr 2e-3, 100 warm-up steps, cosine decay over 10,000 steps (about 27 epochs,
-   * 95 minutes on 1 thread), validation every 1,500 steps on 3,000 users, no early stopping
-   * (both measured runs levelled off without overfitting), and a weight average with decay 0.999
-   * (test NDCG@10 +4.6% on the same run, README).
+   * Validation (and checkpoint) cadence of a scaled recipe, as a share of its steps: the default
+   * of a preset's {@code train.validateShare}.
    */
-  public static TrainConfig beauty() {
-    return builder().setBatchSize(64).setLearningRate(2e-3f).optWarmupSteps(100)
-        .setMaxSteps(10_000).optValidateEvery(1500).optValidationUsers(3000)
-        .optValidationBeam(20).optPatience(0).optCheckpointEvery(1500).optEmaDecay(0.999f)
-        .build();
-  }
-
-  /**
-   * Passes over the training data of the real-data recipe ({@link #beauty()} scaled by {@link
-   * #scaledToData}): 10,000 steps on Amazon Beauty (369 batches of 64 chunks per epoch) are 27
-   * epochs, so a dataset 1.5 times Beauty's size trains 1.5 times as many steps.
-   */
-  public static final double REAL_DATA_EPOCHS = 27;
-
-  /** Validation (and checkpoint) cadence of the scaled recipe, as a share of its steps. */
   public static final double VALIDATE_SHARE = 0.15;
+
+  /** {@link #scaledToData(long, double, double)} with validation every {@value #VALIDATE_SHARE}. */
+  public TrainConfig scaledToData(long batchesPerEpoch, double epochs) {
+    return scaledToData(batchesPerEpoch, epochs, VALIDATE_SHARE);
+  }
 
   /**
    * This schedule scaled to a dataset: {@code epochs} passes of {@code batchesPerEpoch} steps
-   * (the cosine decay spans them), validation and checkpoints every {@value #VALIDATE_SHARE} of
-   * the run rounded to 100 steps (at least 100; 0 stays 0), the warm-up unchanged. On Beauty
-   * with 27 epochs: 9,963 steps, validation every 1,500.
+   * (the cosine decay spans them), validation and checkpoints every {@code validateShare} of the
+   * run rounded to 100 steps (at least 100; 0 stays 0), the warm-up unchanged. The {@code beauty}
+   * preset's rule on Amazon Beauty (369 batches per epoch), 27 epochs and a share of 0.15: 9,963
+   * steps, validation every 1,500.
    *
-   * @throws IllegalArgumentException if {@code batchesPerEpoch < 1} or {@code epochs <= 0}
+   * @throws IllegalArgumentException if {@code batchesPerEpoch < 1}, {@code epochs <= 0} or
+   *     {@code validateShare} is not in (0, 1]
    */
-  public TrainConfig scaledToData(long batchesPerEpoch, double epochs) {
+  public TrainConfig scaledToData(long batchesPerEpoch, double epochs, double validateShare) {
     if (batchesPerEpoch < 1 || !(epochs > 0)) {
       throw new IllegalArgumentException("batchesPerEpoch=" + batchesPerEpoch + ", epochs="
           + epochs + ": both must be positive");
+    }
+    if (!(validateShare > 0 && validateShare <= 1)) {
+      throw new IllegalArgumentException("validateShare=" + validateShare
+          + " must be in (0, 1]");
     }
     long steps = Math.round(epochs * batchesPerEpoch);
     if (steps > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("epochs=" + epochs + " x batchesPerEpoch="
           + batchesPerEpoch + " = " + steps + " steps is too many");
     }
-    int every = (int) Math.max(100, Math.round(steps * VALIDATE_SHARE / 100.0) * 100);
+    int every = (int) Math.max(100, Math.round(steps * validateShare / 100.0) * 100);
     Builder b = toBuilder().setMaxSteps((int) steps);
     if (validateEvery > 0) {
       b.optValidateEvery(every);
@@ -149,17 +141,6 @@ public record TrainConfig(
       b.optCheckpointEvery(every);
     }
     return b.build();
-  }
-
-  /** A preset by name: {@code tiny}, {@code demo} or {@code beauty}. */
-  public static TrainConfig preset(String name) {
-    return switch (name) {
-      case "tiny" -> tiny();
-      case "demo" -> demo();
-      case "beauty" -> beauty();
-      default -> throw new IllegalArgumentException(
-          "unknown preset '" + name + "' (expected tiny, demo or beauty)");
-    };
   }
 
   /** Optimiser steps of a run over {@code batchesPerEpoch} batches per pass. */

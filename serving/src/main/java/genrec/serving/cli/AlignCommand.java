@@ -260,9 +260,7 @@ final class AlignCommand implements Callable<Integer> {
 
   /** The preset's settings with every option given. */
   private AlignConfig config() {
-    String preset = QuantizeCommand.presetBase(data.presetName());
-    AlignConfig.Builder cb = ("tiny".equals(preset) ? AlignConfig.tiny() : AlignConfig.defaults())
-        .toBuilder();
+    AlignConfig.Builder cb = data.preset().align().toBuilder(); // the preset's align: section
     if (steps != null) {
       cb.setSteps(steps);
     }

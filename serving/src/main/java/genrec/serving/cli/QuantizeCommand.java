@@ -145,14 +145,13 @@ final class QuantizeCommand implements Callable<Integer> {
       emb = emb.select(warm);
       text = text.select(warm);
     }
-    String base = presetBase(data.presetName());
     long t0 = System.nanoTime();
     Quantizer model;
     int[][] codes;
     String trainInfo;
     switch (m) {
       case "rqvae" -> {
-        RqVaeConfig.Builder cb = RqVaeConfig.preset(base).toBuilder().setInputDim(emb.dim())
+        RqVaeConfig.Builder cb = preset.rqvae().toBuilder().setInputDim(emb.dim())
             .optEpochs(epochs != null ? epochs : q.epochs());
         if (ema) {
           cb.optEma(true);
@@ -165,9 +164,8 @@ final class QuantizeCommand implements Callable<Integer> {
             r.history().size(), r.deadCodeResets());
       }
       case "rqkmeans" -> {
-        ResidualKMeansConfig base0 = ResidualKMeansConfig.preset(base);
-        ResidualKMeansConfig kc = new ResidualKMeansConfig(base0.levels(), base0.codebookSize(),
-            q.iterations(), balanced != null ? balanced : q.balanced(), base0.threads());
+        ResidualKMeansConfig kc = preset.rqkmeans().toBuilder()
+            .optBalanced(balanced != null ? balanced : q.balanced()).build();
         ResidualKMeans.Result r = ResidualKMeans.builder().setConfig(kc).setSeed(s)
             .optProgress(true).build().fit(emb);
         model = r.model();
@@ -249,14 +247,6 @@ final class QuantizeCommand implements Callable<Integer> {
           .append(String.format(Locale.ROOT, " for %.1f%%", 100 * shares[l]));
     }
     System.out.println(sb.append(" of items"));
-  }
-
-  /** The Java preset whose network sizes are used: the preset's name, or beauty for a file. */
-  static String presetBase(String preset) {
-    return switch (preset) {
-      case "tiny", "demo", "beauty" -> preset;
-      default -> "beauty";
-    };
   }
 
   /** Reorders user-supplied embeddings to catalogue order; every item needs a row. */

@@ -13,6 +13,7 @@ import genrec.generator.train.TrainData;
 import genrec.generator.train.TrainResult;
 import genrec.quantizer.sid.SemanticIdTable;
 import genrec.quantizer.sid.SidArtifacts;
+import genrec.serving.config.Preset;
 import genrec.serving.http.CatalogSnapshot;
 import genrec.serving.http.ModelFiles;
 import java.nio.file.Files;
@@ -30,7 +31,14 @@ import picocli.CommandLine.Option;
         + "model.bin (best by validation NDCG@10), model.json, checkpoint.bin, learning-curve.csv. "
         + "Ctrl-C writes a checkpoint; --resume continues it exactly.")
 final class TrainCommand implements Callable<Integer> {
-  enum Layout { tiger, compact, sequence }
+  enum Layout {
+    tiger, compact, sequence;
+
+    /** The preset's name for this layout. */
+    Preset.Layout preset() {
+      return Preset.Layout.valueOf(name().toUpperCase(Locale.ROOT));
+    }
+  }
 
   @Mixin DataCommand.DataOptions data;
 
@@ -40,7 +48,7 @@ final class TrainCommand implements Callable<Integer> {
       + "one pass trains every prefix of a sequence; the fastest and, on Beauty, the most "
       + "accurate at equal time), tiger (one encoder position per code, every prefix its own "
       + "sample) or compact (one position per item, every prefix its own sample) "
-      + "(default: ${DEFAULT-VALUE}).", defaultValue = "sequence")
+      + "(default: the preset's generator.layout, sequence in tiny, demo and beauty).")
   Layout layout;
 
   @Option(names = "--seed", defaultValue = "42", description = "Training seed (default ${DEFAULT-VALUE}).")
@@ -67,7 +75,8 @@ final class TrainCommand implements Callable<Integer> {
   Integer warmupSteps;
 
   @Option(names = "--dropout", paramLabel = "P",
-      description = "Dropout rate of the network, in [0, 1) (default: 0.1, TIGER's).")
+      description = "Dropout rate of the network, in [0, 1) (default: the preset's "
+          + "generator.dropout, 0.1 as TIGER's).")
   Float dropout;
 
   @Option(names = "--weight-decay", paramLabel = "W",
@@ -161,11 +170,11 @@ final class TrainCommand implements Callable<Integer> {
       }
       split = ColdStart.trainingSplit(split, cold, refit, "train");
       td = refit ? TrainData.refit(split, codes) : TrainData.of(split, codes);
-      String preset = QuantizeCommand.presetBase(data.presetName());
+      Preset preset = data.preset();
       // the quantizer's codebook, or more if a dedup code goes beyond it
       int k = Math.max(codeRange(codes),
           SidArtifacts.loadTable(runDir.resolve("quantizer")).codebookSize());
-      GeneratorConfig mc = modelConfig(preset, layout, data.preset().data().historyWindow(), k);
+      GeneratorConfig mc = modelConfig(preset, layout, preset.data().historyWindow(), k);
       if (dropout != null) {
         if (!(dropout >= 0f && dropout < 1f)) {
           throw new IllegalArgumentException("--dropout=" + dropout + " must be in [0, 1)");
@@ -173,10 +182,8 @@ final class TrainCommand implements Callable<Integer> {
         mc = mc.toBuilder().optDropout(dropout).build();
       }
       // preset, then every option given; validated once, by build()
-      TrainConfig.Builder tb = TrainConfig.preset(preset).toBuilder();
-      if (layout == Layout.sequence) {
-        tb.optSamples(TrainConfig.Samples.SEQUENCE);
-      }
+      TrainConfig.Builder tb =
+          preset.trainConfig(layout == null ? null : layout.preset()).toBuilder();
       if (batchSize != null) {
         tb.setBatchSize(batchSize);
       }
@@ -215,10 +222,9 @@ final class TrainCommand implements Callable<Integer> {
         tb.optValidateEvery(0).optPatience(0); // checkpoints keep the preset's cadence
       }
       TrainConfig tc = tb.build();
-      if (steps == null && "beauty".equals(preset)) {
-        // the real-data recipe: Beauty's 27 epochs on any dataset, the schedule scaled to match
-        tc = tc.scaledToData(GeneratorTrainer.batchesPerEpoch(td, mc, tc),
-            TrainConfig.REAL_DATA_EPOCHS);
+      if (steps == null && preset.train().scaledEpochs() > 0) {
+        // the real-data rule (beauty: Beauty's 27 epochs on any dataset), the schedule scaled
+        tc = preset.train().scaled(tc, GeneratorTrainer.batchesPerEpoch(td, mc, tc));
         if (validateEvery != null) {
           tc = tc.toBuilder().optValidateEvery(validateEvery).optCheckpointEvery(validateEvery)
               .build();
@@ -268,23 +274,19 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * The generator's network for a preset: {@code tiny} → {@link GeneratorConfig#tiny()}, {@code
-   * demo} → 2+2 layers of width 64, {@code beauty} → {@link GeneratorConfig#tiger()}. User tokens
-   * are off: the evaluation harness passes no user id, so they could not be used at test time.
+   * The generator's network of a preset ({@code generator:} in its YAML file) for a run: the given
+   * layout (null: the preset's {@code generator.layout}), history window and codebook size. User
+   * tokens are off: the evaluation harness passes no user id, so they could not be used at test
+   * time.
    */
+  static GeneratorConfig modelConfig(Preset preset, Layout layout, int window, int codebookSize) {
+    return preset.generator().config(layout == null ? null : layout.preset(), window,
+        codebookSize);
+  }
+
+  /** {@link #modelConfig(Preset, Layout, int, int)} of a preset by name or YAML file. */
   static GeneratorConfig modelConfig(String preset, Layout layout, int window, int codebookSize) {
-    GeneratorConfig base = switch (preset) {
-      case "tiny" -> GeneratorConfig.tiny();
-      case "demo" -> GeneratorConfig.builder().setLayers(2, 2).setDModel(64).setHeads(4)
-          .setMlpDim(256).build();
-      default -> GeneratorConfig.tiger();
-    };
-    return base.toBuilder().optUserBuckets(0).optHistoryWindow(window)
-        .optCodebookSize(codebookSize)
-        .optLayout(layout == Layout.tiger ? GeneratorConfig.Layout.TIGER
-            : GeneratorConfig.Layout.COMPACT)
-        .optCausalEncoder(layout == Layout.sequence)
-        .build();
+    return modelConfig(Preset.load(preset), layout, window, codebookSize);
   }
 
   /** 1 + the largest code: the codebook size the generator needs. */

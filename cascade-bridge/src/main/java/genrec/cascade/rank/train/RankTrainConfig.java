@@ -3,8 +3,9 @@ package genrec.cascade.rank.train;
 import genrec.core.train.OptimiserChecks;
 
 /**
- * Optimisation settings of {@link RankerTrainer}. Immutable; start from a preset ({@link
- * #tiny()}, {@link #standard()}) and adjust with {@link #toBuilder()}.
+ * Optimisation settings of {@link RankerTrainer}. Immutable; build with {@link #builder()} or
+ * start from {@link #tiny()} (this module's tests) and adjust with {@link #toBuilder()}. {@code
+ * genrec rank train} builds it from its options (the presets carry no ranker settings).
  *
  * @param batchSize rows per optimiser step
  * @param epochs passes over the training rows
@@ -41,11 +42,6 @@ public record RankTrainConfig(
   public static RankTrainConfig tiny() {
     return builder().setBatchSize(64).setEpochs(5).setLearningRate(1e-2f).optWeightDecay(1e-4f)
         .build();
-  }
-
-  /** Batch 256, 5 epochs, lr 1e-3, weight decay 1e-5, clipping at 5. */
-  public static RankTrainConfig standard() {
-    return builder().setBatchSize(256).setEpochs(5).setLearningRate(1e-3f).build();
   }
 
   public Builder toBuilder() {
