@@ -20,6 +20,7 @@ import genrec.generator.train.TrainData;
 import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.quantizer.io.AtomicFiles;
 import genrec.serving.http.ModelFiles;
+import genrec.generator.eval.TrainedOn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -186,7 +187,7 @@ final class AlignCommand implements Callable<Integer> {
     LeaveOneOutSplit split = ColdStart.trainingSplit(full, cold, false, "align");
     TrainData td = TrainData.of(split, codes);
     try (GeneratorModel reference = ModelFiles.loadGenerator(runDir, codes)) {
-      if (reference.dataFingerprint().equals(TrainData.refit(full, codes).dataFingerprint())) {
+      if (TrainedOn.of(reference, full, codes).refit()) {
         throw new IllegalArgumentException("the generator in " + runDir + " was trained with "
             + "--refit: alignment validates on the validation split, which it has seen; train "
             + "it without --refit");

@@ -16,6 +16,7 @@ import genrec.generator.eval.EvalReport;
 import genrec.generator.eval.Evaluator;
 import genrec.generator.eval.ExcludingRecommender;
 import genrec.generator.eval.Recommender;
+import genrec.generator.eval.TrainedOn;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.TrainData;
 import genrec.quantizer.io.Progress;
@@ -103,8 +104,7 @@ final class EvalCommand implements Callable<Integer> {
     try {
       // a generator trained with 'genrec train --refit' has seen the validation targets: only
       // the test split measures it, and the baselines are refit the same way
-      boolean refit = model.dataFingerprint()
-          .equals(TrainData.refit(split, codes).dataFingerprint());
+      boolean refit = TrainedOn.of(model, split, codes).refit();
       PrefixTrie trie = PrefixTrie.of(codes, model.config().codebookSize());
       BeamSearch.Builder sb = model.beamSearch(trie).optBeamWidth(beam).optExcludeHistory(true);
       if (unconstrained) {

@@ -18,11 +18,11 @@ import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.PrefixTrie;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.GeneratorTrainer;
-import genrec.generator.train.TrainData;
 import genrec.quantizer.io.AtomicFiles;
 import genrec.quantizer.io.Progress;
 import genrec.quantizer.sid.SidArtifacts;
 import genrec.serving.http.ModelFiles;
+import genrec.generator.eval.TrainedOn;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -151,8 +151,7 @@ final class RecallCommand implements Callable<Integer> {
             }
             int[][] codes = TrainCommand.itemCodes(d, runDir, data.data);
             model = ModelFiles.loadGenerator(runDir, codes);
-            boolean trainedOnValidation = model.dataFingerprint()
-                .equals(TrainData.refit(loo, codes).dataFingerprint());
+            boolean trainedOnValidation = TrainedOn.of(model, loo, codes).refit();
             if (trainedOnValidation && split.equals("validation")) {
               notes.add("generator: skipped, it was trained with --refit and has seen the "
                   + "validation targets (measure it with --split test --refit)");

@@ -1,5 +1,6 @@
 package genrec.serving.cli;
 
+import genrec.cascade.eval.RerankSweep;
 import genrec.cascade.recall.CandidateChannel;
 import genrec.cascade.recall.ContentChannel;
 import genrec.cascade.recall.GeneratorChannel;
@@ -7,7 +8,6 @@ import genrec.cascade.recall.ItemKnnChannel;
 import genrec.cascade.recall.PopularityChannel;
 import genrec.cascade.recall.RunEmbeddings;
 import genrec.cascade.rerank.CategorySimilarity;
-import genrec.cascade.rerank.RerankSweep;
 import genrec.cascade.rerank.SemanticIdSimilarity;
 import genrec.cascade.rerank.SimilaritySource;
 import genrec.cascade.rerank.TextVectorSimilarity;
@@ -21,7 +21,7 @@ import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.PrefixTrie;
 import genrec.generator.train.GeneratorModel;
-import genrec.generator.train.TrainData;
+import genrec.generator.eval.TrainedOn;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.quantizer.io.AtomicFiles;
@@ -245,8 +245,7 @@ final class RerankEvalCommand implements Callable<Integer> {
           }
           int[][] codes = TrainCommand.itemCodes(d, runDir, data.data);
           model = ModelFiles.loadGenerator(runDir, codes);
-          boolean refit = model.dataFingerprint()
-              .equals(TrainData.refit(loo, codes).dataFingerprint());
+          boolean refit = TrainedOn.of(model, loo, codes).refit();
           if (refit && split.equals("validation")) {
             throw new IllegalArgumentException("the generator was trained with --refit and has "
                 + "seen the validation targets: use --split test");
