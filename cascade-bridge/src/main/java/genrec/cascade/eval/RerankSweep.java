@@ -90,6 +90,23 @@ public final class RerankSweep {
       throw new IllegalArgumentException("unknown re-ranking method '" + name.strip()
           + "' (choose from score, mmr, dpp)");
     }
+
+    /**
+     * The re-rankers named (case-insensitive), in order, without {@link #SCORE}: relevance order
+     * is always measured ({@link #grid}).
+     *
+     * @throws IllegalArgumentException naming an unknown method
+     */
+    public static List<Method> allOf(List<String> names) {
+      List<Method> out = new ArrayList<>();
+      for (String name : names) {
+        Method m = of(name);
+        if (m != SCORE) {
+          out.add(m);
+        }
+      }
+      return out;
+    }
   }
 
   /** How DPP reads the scores. */
