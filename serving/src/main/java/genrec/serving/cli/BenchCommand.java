@@ -12,7 +12,6 @@ import genrec.generator.model.GeneratorConfig;
 import genrec.generator.model.SidTransformer;
 import genrec.quantizer.io.AtomicFiles;
 import genrec.quantizer.io.DataFormatException;
-import genrec.quantizer.io.Progress;
 import genrec.quantizer.sid.SemanticIdTable;
 import java.nio.file.Files;
 import java.nio.file.Path;

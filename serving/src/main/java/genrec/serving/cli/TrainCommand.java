@@ -10,8 +10,6 @@ import genrec.generator.train.GeneratorTrainer;
 import genrec.generator.train.TrainConfig;
 import genrec.generator.train.TrainData;
 import genrec.generator.train.TrainResult;
-import genrec.quantizer.io.DataFormatException;
-import genrec.quantizer.sid.SemanticIdTable;
 import genrec.quantizer.sid.SidArtifacts;
 import genrec.serving.http.CatalogSnapshot;
 import genrec.serving.http.ModelFiles;
