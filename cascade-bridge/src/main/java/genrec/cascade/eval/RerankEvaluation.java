@@ -334,12 +334,21 @@ public final class RerankEvaluation {
             + catalog.size() + " items");
       }
       List<String> notes = new ArrayList<>();
-      if (vectors == null) {
+      float[][] unit = null;
+      String missing = noVectors;
+      if (vectors != null) {
+        try {
+          unit = unitRows(vectors);
+        } catch (IllegalArgumentException e) { // a zero vector: as if there were none
+          missing = e.getMessage();
+        }
+      }
+      if (unit == null) {
         if (similarity == SimilarityKind.TEXT) {
-          throw new IllegalArgumentException("--similarity text: " + noVectors);
+          throw new IllegalArgumentException("--similarity text: " + missing);
         }
         notes.add("note: ILD is measured with the " + similarity.label() + " similarity ("
-            + noVectors + ")");
+            + missing + ")");
       }
       Map<String, Integer> index = new HashMap<>();
       List<String> ids = new ArrayList<>(catalog.size());
@@ -348,8 +357,8 @@ public final class RerankEvaluation {
         index.put(catalog.get(i).id(), i);
       }
       SimilaritySource text = null;
-      if (vectors != null) {
-        float[][] v = unitRows(vectors);
+      if (unit != null) {
+        float[][] v = unit;
         text = TextVectorSimilarity.source(id -> v[index.get(id)]);
       }
       int[][] codes = itemCodes;

@@ -97,6 +97,16 @@ class RerankEvaluationTest {
     assertFalse(ev.textDiversity());
     assertEquals(List.of("note: ILD is measured with the category similarity (no item "
         + "embeddings in runs/x)"), ev.notes());
+    // a zero vector counts as no vectors, named
+    EmbeddingMatrix zero = new EmbeddingMatrix(List.of("a", "b", "c", "d", "e", "f"), 2,
+        new float[12]);
+    assertEquals("--similarity text: the embedding of item 'a' is zero: run 'genrec embed' "
+        + "again", assertThrows(IllegalArgumentException.class,
+            () -> builder().setSimilarity(SimilarityKind.TEXT).optItemVectors(zero, null).build())
+        .getMessage());
+    assertEquals(List.of("note: ILD is measured with the category similarity (the embedding of "
+        + "item 'a' is zero: run 'genrec embed' again)"), builder()
+        .setSimilarity(SimilarityKind.CATEGORY).optItemVectors(zero, null).build().notes());
     // slates a b c: ILD 1 - mean Jaccard of categories = 1 - (1 + 0 + 0) / 3
     assertEquals(1 - 1.0 / 3, ev.run("test").report().rows().get(0).ild(), 1e-12);
   }
