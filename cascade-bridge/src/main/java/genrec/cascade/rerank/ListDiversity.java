@@ -3,7 +3,7 @@ package genrec.cascade.rerank;
 import java.util.BitSet;
 
 /**
- * Diversity measures of one served list (a slate), as {@link RerankSweep} reports them:
+ * Diversity measures of one served list (a slate), as {@link genrec.cascade.eval.RerankSweep} reports them:
  *
  * <ul>
  *   <li>{@link #ild intra-list diversity}: {@code ILD = 1 − mean over pairs i < j of sim(i, j)}
@@ -14,7 +14,7 @@ import java.util.BitSet;
  * </ul>
  *
  * Catalogue coverage (the share of the catalogue in at least one list) is a property of all the
- * lists together; {@link RerankSweep} counts it.
+ * lists together; {@link genrec.cascade.eval.RerankSweep} counts it.
  */
 public final class ListDiversity {
   private ListDiversity() {}

@@ -31,7 +31,7 @@ public final class RerankPipeline {
     coldStart.shown(a.candidates(), r);
     List<String> notes = new ArrayList<>(a.notes());
     notes.addAll(r.notes());
-    return new RerankResult(r.order(), r.ids(), notes);
+    return new RerankResult(r.order(), r.ids(), notes, r.relaxedRules());
   }
 
   public Reranker reranker() {

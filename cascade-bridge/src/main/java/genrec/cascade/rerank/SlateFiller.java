@@ -38,12 +38,14 @@ final class SlateFiller {
     }
     Slate slate = new Slate(candidates, target);
     double[] gains = new double[n];
+    int relaxed = 0;
     for (int slot = 0; slot < target; slot++) {
       objective.gains(slate, gains);
       int inForce = rs.size();
       int best = best(slate, rs, inForce, gains);
       while (best < 0) {
         inForce--;
+        relaxed++;
         notes.add("slot " + slot + ": no candidate met every rule; relaxed " + rs.get(inForce).describe());
         best = best(slate, rs, inForce, gains);
       }
@@ -55,7 +57,7 @@ final class SlateFiller {
     for (int i : order) {
       ids.add(candidates.id(i));
     }
-    return new RerankResult(order, ids, notes);
+    return new RerankResult(order, ids, notes, relaxed);
   }
 
   private static int best(Slate slate, List<Rule> rules, int inForce, double[] gains) {

@@ -16,7 +16,7 @@
  *       new items, under a per-item exposure cap;
  *   <li>{@link genrec.cascade.rerank.RerankPipeline}: cold start, then a re-ranker with rules;
  *   <li>measuring them offline: {@link genrec.cascade.rerank.ListDiversity} (intra-list diversity,
- *       distinct groups per list) and {@link genrec.cascade.rerank.RerankSweep} (relevance order,
+ *       distinct groups per list) and {@link genrec.cascade.eval.RerankSweep} (relevance order,
  *       MMR and DPP over θ and windows on held-out users: NDCG/Recall@K against diversity and
  *       coverage, with and without the cold-start stage; {@code genrec rerank-eval}).
  * </ul>
@@ -32,7 +32,7 @@
  * slot, the last (least important) rule still in force is dropped for that slot, and so on until
  * some candidate is eligible; each dropped rule is recorded in {@link
  * genrec.cascade.rerank.RerankResult#notes()} ({@code "slot 7: relaxed max 2 consecutive by
- * category"}). The rules are back in force for the next slot. A slate is shorter than K only when
+ * category"}) and counted in {@link genrec.cascade.rerank.RerankResult#relaxedRules()}. The rules are back in force for the next slot. A slate is shorter than K only when
  * there are fewer than K candidates.
  */
 package genrec.cascade.rerank;

@@ -112,4 +112,23 @@ class RulesTest {
         () -> Candidates.builder().setIds(List.of("a")).setScores(new double[] {Double.NaN}).build())
         .getMessage().contains("NaN"));
   }
+
+  @Test
+  void relaxedRulesAreCountedNotOnlyNoted() {
+    Candidates c = scored("type", List.of("ad1", "ad2", "o1", "ad3", "o2", "o3"),
+        List.of("ad", "ad", "organic", "ad", "organic", "organic"));
+    assertEquals(0, byScore(c, 6).relaxedRules());
+    assertEquals(1, byScore(c, 6, MaxPerWindow.of("type", "ad", 1, 3)).relaxedRules());
+    // at most 0 ads in any 2 slots: slots 3, 4 and 5 hold only ads, each relaxes the rule once
+    RerankResult r = byScore(c, 6, MaxPerWindow.of("type", "ad", 0, 2));
+    assertEquals(List.of("o1", "o2", "o3", "ad1", "ad2", "ad3"), r.ids());
+    assertEquals(3, r.relaxedRules());
+    // a note that is not a relaxation is not counted
+    Candidates p = scored("t", List.of("x", "a", "b"), java.util.Arrays.asList(null, null, null));
+    RerankResult missing = byScore(p, 3, PinnedSlot.of("zzz", 0));
+    assertEquals(1, missing.notes().size());
+    assertEquals(0, missing.relaxedRules());
+    assertThrows(IllegalArgumentException.class,
+        () -> new RerankResult(new int[0], List.of(), List.of(), -1));
+  }
 }

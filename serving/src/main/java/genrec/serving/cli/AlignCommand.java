@@ -1,10 +1,10 @@
 package genrec.serving.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import genrec.cascade.recall.RunEmbeddings;
 import genrec.core.io.AtomicFiles;
 import genrec.core.tensor.TensorFile;
 import genrec.generator.align.AlignConfig;
+import genrec.generator.align.AlignReward;
 import genrec.generator.align.AlignResult;
 import genrec.generator.align.CompositeReward;
 import genrec.generator.align.DpoTrainer;
@@ -15,20 +15,16 @@ import genrec.generator.baseline.ContentKnn;
 import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
-import genrec.generator.data.LeaveOneOutSplit.EvalCase;
+import genrec.generator.eval.TrainedOn;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.TrainData;
 import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.serving.http.ModelFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,8 +42,6 @@ import picocli.CommandLine.Option;
 final class AlignCommand implements Callable<Integer> {
   /** The folder under the run. */
   static final String DIR = "align";
-  static final String REWARD_MODEL_FILE = "reward-model.json";
-  static final String REWARD_FILE = "reward.json";
 
   @Mixin DataCommand.DataOptions data;
 
@@ -152,7 +146,7 @@ final class AlignCommand implements Callable<Integer> {
             + "run keeps the settings saved with its checkpoint");
       }
       b = DpoTrainer.resumeFrom(checkpoint);
-      weights = savedWeights(out.resolve(REWARD_FILE));
+      weights = AlignReward.savedWeights(out);
     } else {
       b = DpoTrainer.builder().setConfig(config()).setSeed(seed);
       weights = rewardWeights != null ? RewardWeights.parse(rewardWeights)
@@ -186,7 +180,7 @@ final class AlignCommand implements Callable<Integer> {
     LeaveOneOutSplit split = ColdStart.trainingSplit(full, cold, false, "align");
     TrainData td = TrainData.of(split, codes);
     try (GeneratorModel reference = ModelFiles.loadGenerator(runDir, codes)) {
-      if (reference.dataFingerprint().equals(TrainData.refit(full, codes).dataFingerprint())) {
+      if (TrainedOn.of(reference, full, codes).refit()) {
         throw new IllegalArgumentException("the generator in " + runDir + " was trained with "
             + "--refit: alignment validates on the validation split, which it has seen; train "
             + "it without --refit");
@@ -195,23 +189,9 @@ final class AlignCommand implements Callable<Integer> {
         throw new IllegalArgumentException("the generator in " + runDir + " was trained on "
             + "other interactions than --data " + data.data + " gives: run 'genrec train' again");
       }
-      Files.createDirectories(out);
-      KnnRewardModel rewardModel;
-      Path rmFile = out.resolve(REWARD_MODEL_FILE);
-      if (resume) {
-        rewardModel = KnnRewardModel.load(rmFile, split.train(), split.numItems(), th);
-      } else {
-        List<EvalCase> calibration = calibrationCases(split.validation(),
-            DpoTrainer.validationSubset(split.validation(), c.validationUsers(), trainer.seed()));
-        rewardModel = KnnRewardModel.fit(split.train(), split.numItems(), calibration,
-            KnnRewardModel.Settings.defaults(trainer.seed()), th);
-        rewardModel.save(rmFile);
-        ObjectNode r = TensorFile.JSON.createObjectNode();
-        r.put("weights", weights.toString());
-        r.put("newItems", newItems == null ? 0 : newItems.cardinality());
-        r.put("vectors", similarity != null);
-        AtomicFiles.writeString(out.resolve(REWARD_FILE), r.toPrettyString() + "\n");
-      }
+      KnnRewardModel rewardModel = resume ? AlignReward.load(out, split, th)
+          : AlignReward.fit(out, split, c, trainer.seed(), weights, newItems, similarity != null,
+              th);
       System.out.printf(Locale.ROOT, "%s: %,d users, %,d items; aligning %s with DPO: %d steps "
               + "in %d rounds of %,d users, batch %d pairs, lr %.1e, beta %s, ce weight %s, "
               + "%d negative(s), lists of %d from beam %d; reward %s; best by %s; seed %d%s%n",
@@ -228,12 +208,10 @@ final class AlignCommand implements Callable<Integer> {
         System.out.print(r.summary());
         System.out.println("wrote " + out + " (" + DpoTrainer.MODEL_FILE + ", "
             + DpoTrainer.MODEL_JSON + ", " + DpoTrainer.CHECKPOINT_FILE + ", "
-            + DpoTrainer.CURVE_FILE + ", " + REWARD_MODEL_FILE + ", " + REWARD_FILE + "); "
+            + DpoTrainer.CURVE_FILE + ", " + AlignReward.MODEL_FILE + ", " + AlignReward.FILE + "); "
             + "evaluate with: genrec eval --data " + data.data + " --run " + runDir
             + " --weights aligned");
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return 0;
   }
@@ -304,25 +282,5 @@ final class AlignCommand implements Callable<Integer> {
       c = c.toBuilder().optWarmupSteps(c.steps() / 10).build();
     }
     return c;
-  }
-
-  /**
-   * The validation cases the reward model is calibrated on: those of users outside the
-   * alignment's validation subset, or all of them when the subset is every user.
-   */
-  static List<EvalCase> calibrationCases(List<EvalCase> all, List<EvalCase> subset) {
-    Set<Integer> held = new HashSet<>();
-    subset.forEach(e -> held.add(e.user()));
-    List<EvalCase> rest = all.stream().filter(e -> !held.contains(e.user())).toList();
-    return rest.isEmpty() ? all : rest;
-  }
-
-  private static RewardWeights savedWeights(Path file) {
-    try {
-      return RewardWeights.parse(TensorFile.JSON.readTree(Files.readString(file))
-          .path("weights").asText());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot resume: " + file + " is missing or unreadable");
-    }
   }
 }

@@ -14,9 +14,9 @@ import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.PrefixTrie;
+import genrec.generator.eval.TrainedOn;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.GeneratorTrainer;
-import genrec.generator.train.TrainData;
 import genrec.quantizer.sid.SidArtifacts;
 import genrec.serving.http.ModelFiles;
 import java.nio.file.Files;
@@ -105,7 +105,7 @@ final class CascadeSetup implements AutoCloseable {
     if (all.channels().contains(GeneratorChannel.NAME)) {
       if (codes != null && Files.isRegularFile(modelFile)) {
         model = ModelFiles.loadGenerator(runDir, codes);
-        if (model.dataFingerprint().equals(TrainData.refit(split, codes).dataFingerprint())) {
+        if (TrainedOn.of(model, split, codes).refit()) {
           model.close();
           throw new IllegalArgumentException("the run's generator was trained with --refit (it "
               + "has seen the validation targets the ranker is checked on): use a run trained "

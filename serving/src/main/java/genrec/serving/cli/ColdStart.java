@@ -33,8 +33,15 @@ final class ColdStart {
           + "cold-start protocol (" + ModelFiles.QUANTIZER_DIR + "/" + ColdItems.FILE
           + "); refit runs are not part of it");
     }
-    System.out.printf(Locale.ROOT, "cold-start protocol: the %,d items held out by 'quantize "
-        + "--cold-items %s' are not trained on%n", cold.count(), cold.fraction());
+    printNotTrainedOn(cold);
     return cold.apply(split);
+  }
+
+  /** The line that says the held-out items are not trained on (nothing when none are). */
+  static void printNotTrainedOn(ColdItems cold) {
+    if (cold != null) {
+      System.out.printf(Locale.ROOT, "cold-start protocol: the %,d items held out by 'quantize "
+          + "--cold-items %s' are not trained on%n", cold.count(), cold.fraction());
+    }
   }
 }

@@ -2,13 +2,12 @@ package genrec.serving.cli;
 
 import genrec.core.io.Progress;
 import genrec.generator.data.Dataset;
-import genrec.quantizer.embed.EmbeddingCache;
+import genrec.quantizer.embed.CatalogEmbedding;
 import genrec.quantizer.embed.EmbeddingFiles;
 import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.quantizer.embed.MiniLmEncoder;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,7 +39,11 @@ final class EmbedCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Dataset d = data.load();
-    EmbedResult r = embed(d, run.dir(d), batch, threads);
+    if (batch < 1) {
+      throw new IllegalArgumentException("--batch=" + batch + " must be >= 1");
+    }
+    CatalogEmbedding r = CatalogEmbedding.of(d.catalog(), run.dir(d).resolve("embeddings"),
+        batch, threads);
     System.out.printf(Locale.ROOT, "%s %,d items x %d dims in %.1f s%s -> %s%n",
         r.cached() ? "cache hit:" : "embedded", r.matrix().rows(), r.matrix().dim(), r.seconds(),
         r.cached() ? "" : String.format(Locale.ROOT, " (%.0f items/s)", r.matrix().rows() / r.seconds()),
@@ -50,38 +53,5 @@ final class EmbedCommand implements Callable<Integer> {
       System.out.println("exported to " + export);
     }
     return 0;
-  }
-
-  /**
-   * The embedding step shared by {@code embed} and {@code quantize}.
-   *
-   * @param matrix the item embeddings, in catalogue order
-   * @param cached true when read from the cache
-   * @param seconds wall time
-   * @param cacheDir the cache folder
-   */
-  record EmbedResult(EmbeddingMatrix matrix, boolean cached, double seconds, Path cacheDir) {}
-
-  static EmbedResult embed(Dataset d, Path runDir, int batch, Integer threads) {
-    if (batch < 1) {
-      throw new IllegalArgumentException("--batch=" + batch + " must be >= 1");
-    }
-    Path cache = runDir.resolve("embeddings");
-    long t0 = System.nanoTime();
-    MiniLmEncoder.Builder b = MiniLmEncoder.builder();
-    if (threads != null) {
-      b.optIntraOpThreads(threads);
-    }
-    try (MiniLmEncoder enc = b.build()) {
-      Optional<EmbeddingMatrix> hit =
-          EmbeddingCache.lookup(d.catalog(), cache, EmbeddingCache.modelId(enc, batch));
-      if (hit.isPresent()) {
-        return new EmbedResult(hit.get(), true, (System.nanoTime() - t0) / 1e9, cache);
-      }
-      try (Progress p = Progress.start("embed", d.catalog().size(), "items")) {
-        EmbeddingMatrix m = EmbeddingCache.getOrCompute(d.catalog(), cache, enc, batch, p);
-        return new EmbedResult(m, false, (System.nanoTime() - t0) / 1e9, cache);
-      }
-    }
   }
 }

@@ -4,26 +4,25 @@ import genrec.core.io.AtomicFiles;
 import genrec.core.io.DataFormatException;
 import genrec.core.io.Progress;
 import genrec.core.io.ReadReport;
+import genrec.generator.baseline.ItemCfMix;
 import genrec.generator.baseline.ItemKnn;
 import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.catalog.CatalogReaders;
+import genrec.quantizer.embed.CatalogEmbedding;
 import genrec.quantizer.embed.EmbeddingFiles;
 import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.quantizer.embed.MiniLmEncoder;
 import genrec.quantizer.embed.NeighbourMix;
 import genrec.quantizer.rqkmeans.ResidualKMeans;
 import genrec.quantizer.rqkmeans.ResidualKMeansConfig;
-import genrec.quantizer.rqkmeans.ResidualKMeansModel;
 import genrec.quantizer.rqvae.RqVaeConfig;
-import genrec.quantizer.rqvae.RqVaeModel;
 import genrec.quantizer.rqvae.RqVaeTrainResult;
 import genrec.quantizer.rqvae.RqVaeTrainer;
 import genrec.quantizer.sid.PrefixAgreement;
 import genrec.quantizer.sid.Quantizer;
-import genrec.quantizer.sid.QuantizerFiles;
 import genrec.quantizer.sid.QuantizerReport;
 import genrec.quantizer.sid.SemanticIdTable;
 import genrec.quantizer.sid.SidArtifacts;
@@ -122,8 +121,9 @@ final class QuantizeCommand implements Callable<Integer> {
     long s = seed != null ? seed : q.seed();
     Path outDir = out != null ? out : run.dir(d).resolve("quantizer");
     EmbeddingMatrix emb = embeddings != null
-        ? alignToCatalog(EmbeddingFiles.read(embeddings), d.catalog(), embeddings)
-        : EmbedCommand.embed(d, run.dir(d), MiniLmEncoder.DEFAULT_BATCH_SIZE, null).matrix();
+        ? CatalogEmbedding.inCatalogOrder(EmbeddingFiles.read(embeddings), d.catalog(), embeddings)
+        : CatalogEmbedding.of(d.catalog(), run.dir(d).resolve("embeddings"),
+            MiniLmEncoder.DEFAULT_BATCH_SIZE, null).matrix();
     ColdItems cold = coldItems == null ? null
         : ColdItems.draw(d.catalog().size(), coldItems, coldSeed);
     EmbeddingMatrix text = emb;
@@ -204,35 +204,19 @@ final class QuantizeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** {@link NeighbourMix} with ItemKNN neighbours fitted on the leave-one-out training split. */
+  /** {@link ItemCfMix} fitted on the training split (without held-out items), with its line. */
   private static EmbeddingMatrix mixItemCf(Dataset d, EmbeddingMatrix text, double cfWeight,
       int cfNeighbours, ColdItems cold) {
-    long t0 = System.nanoTime();
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     if (cold != null) {
       split = cold.apply(split);
     }
-    ItemKnn knn = ItemKnn.fit(split.train(), split.numItems(),
-        new ItemKnn.Options(cfNeighbours, 1, Runtime.getRuntime().availableProcessors()));
-    EmbeddingMatrix mixed = NeighbourMix.mix(text, new NeighbourMix.Neighbours() {
-      @Override
-      public int[] items(int item) {
-        return knn.neighbours(item);
-      }
-
-      @Override
-      public float[] similarities(int item) {
-        return knn.similarities(item);
-      }
-    }, cfWeight, cfNeighbours);
-    int withNeighbours = 0;
-    for (int i = 0; i < split.numItems(); i++) {
-      withNeighbours += knn.neighbours(i).length > 0 ? 1 : 0;
-    }
+    ItemCfMix.Result r = ItemCfMix.mix(split, text, cfWeight, cfNeighbours,
+        Runtime.getRuntime().availableProcessors());
     System.out.printf(Locale.ROOT,
         "item-CF mix: weight %.2f, up to %d ItemKNN neighbours (training split), %,d of %,d items have neighbours (%.1f s)%n",
-        cfWeight, cfNeighbours, withNeighbours, split.numItems(), (System.nanoTime() - t0) / 1e9);
-    return mixed;
+        cfWeight, cfNeighbours, r.itemsWithNeighbours(), split.numItems(), r.seconds());
+    return r.embeddings();
   }
 
   /**
@@ -248,29 +232,6 @@ final class QuantizeCommand implements Callable<Integer> {
     }
     System.out.println(sb.append(" of items"));
   }
-
-  /** Reorders user-supplied embeddings to catalogue order; every item needs a row. */
-  static EmbeddingMatrix alignToCatalog(EmbeddingMatrix m, Catalog c, Path file) {
-    java.util.Map<String, Integer> row = new java.util.HashMap<>();
-    for (int i = 0; i < m.rows(); i++) {
-      row.put(m.ids().get(i), i);
-    }
-    float[] out = new float[c.size() * m.dim()];
-    for (int i = 0; i < c.size(); i++) {
-      Integer r = row.get(c.get(i).id());
-      if (r == null) {
-        throw new DataFormatException(file, 0, "id",
-            "no embedding for catalogue item '" + c.get(i).id() + "' (" + m.rows() + " rows for "
-                + c.size() + " items)");
-      }
-      System.arraycopy(m.data(), r * m.dim(), out, i * m.dim(), m.dim());
-    }
-    List<String> ids = new ArrayList<>(c.size());
-    c.items().forEach(it -> ids.add(it.id()));
-    return new EmbeddingMatrix(ids, m.dim(), out);
-  }
-
-
 
   /** {@code genrec quantize assign}: semantic IDs for new items, no retraining. */
   @Command(name = "assign", mixinStandardHelpOptions = true,

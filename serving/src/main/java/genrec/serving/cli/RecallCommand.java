@@ -18,6 +18,7 @@ import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.PrefixTrie;
+import genrec.generator.eval.TrainedOn;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.GeneratorTrainer;
 import genrec.generator.train.TrainData;
@@ -151,8 +152,7 @@ final class RecallCommand implements Callable<Integer> {
             }
             int[][] codes = TrainCommand.itemCodes(d, runDir, data.data);
             model = ModelFiles.loadGenerator(runDir, codes);
-            boolean trainedOnValidation = model.dataFingerprint()
-                .equals(TrainData.refit(loo, codes).dataFingerprint());
+            boolean trainedOnValidation = TrainedOn.of(model, loo, codes).refit();
             if (trainedOnValidation && split.equals("validation")) {
               notes.add("generator: skipped, it was trained with --refit and has seen the "
                   + "validation targets (measure it with --split test --refit)");

@@ -1,16 +1,13 @@
 package genrec.serving.cli;
 
+import genrec.cascade.eval.RerankEvaluation;
+import genrec.cascade.eval.RerankSweep;
 import genrec.cascade.recall.CandidateChannel;
 import genrec.cascade.recall.ContentChannel;
 import genrec.cascade.recall.GeneratorChannel;
 import genrec.cascade.recall.ItemKnnChannel;
 import genrec.cascade.recall.PopularityChannel;
 import genrec.cascade.recall.RunEmbeddings;
-import genrec.cascade.rerank.CategorySimilarity;
-import genrec.cascade.rerank.RerankSweep;
-import genrec.cascade.rerank.SemanticIdSimilarity;
-import genrec.cascade.rerank.SimilaritySource;
-import genrec.cascade.rerank.TextVectorSimilarity;
 import genrec.cascade.rerank.bench.RerankSweepChart;
 import genrec.core.io.AtomicFiles;
 import genrec.core.io.DataFormatException;
@@ -23,23 +20,17 @@ import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.PrefixTrie;
+import genrec.generator.eval.TrainedOn;
 import genrec.generator.train.GeneratorModel;
-import genrec.generator.train.TrainData;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.quantizer.sid.SidArtifacts;
 import genrec.serving.http.ModelFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -153,63 +144,35 @@ final class RerankEvalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     int th = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    if (th < 1) {
-      throw new IllegalArgumentException("--threads=" + th + " must be >= 1");
-    }
-    if (!split.equals("validation") && !split.equals("test")) {
-      throw new IllegalArgumentException("--split=" + split + " must be validation or test");
-    }
+    require(th >= 1, "--threads=" + th + " must be >= 1");
+    require(split.equals("validation") || split.equals("test"),
+        "--split=" + split + " must be validation or test");
     String src = source.strip().toLowerCase(Locale.ROOT);
-    if (!SOURCES.contains(src)) {
-      throw new IllegalArgumentException("--source=" + source + " must be one of "
-          + String.join(", ", SOURCES));
-    }
+    require(SOURCES.contains(src),
+        "--source=" + source + " must be one of " + String.join(", ", SOURCES));
     String sim = similarity.strip().toLowerCase(Locale.ROOT);
-    if (!SIMILARITIES.contains(sim)) {
-      throw new IllegalArgumentException("--similarity=" + similarity + " must be one of "
-          + String.join(", ", SIMILARITIES));
-    }
+    require(SIMILARITIES.contains(sim),
+        "--similarity=" + similarity + " must be one of " + String.join(", ", SIMILARITIES));
     RerankSweep.DppScores dpp = switch (dppScores.strip().toLowerCase(Locale.ROOT)) {
       case "minmax" -> RerankSweep.DppScores.MIN_MAX;
       case "raw" -> RerankSweep.DppScores.RAW;
       default -> throw new IllegalArgumentException("--dpp-scores=" + dppScores
           + " must be minmax or raw");
     };
-    if (n < 1) {
-      throw new IllegalArgumentException("--n=" + n + " must be >= 1");
-    }
-    if (k < 1 || k > n) {
-      throw new IllegalArgumentException("--k=" + k + " must be in [1, --n=" + n + "]");
-    }
-    if (beam != null && beam < 1) {
-      throw new IllegalArgumentException("--beam=" + beam + " must be >= 1");
-    }
-    if (users != null && users < 1) {
-      throw new IllegalArgumentException("--users=" + users + " must be >= 1");
-    }
-    if (coldShare < 0) {
-      throw new IllegalArgumentException("--cold-share=" + coldShare + " must be >= 0 (0: no "
-          + "guaranteed share)");
-    }
-    if (!(coldBoost >= 0) || !Double.isFinite(coldBoost)) {
-      throw new IllegalArgumentException("--cold-boost=" + coldBoost + " must be a finite "
-          + "number >= 0");
-    }
-    if (coldCap < 1) {
-      throw new IllegalArgumentException("--cold-cap=" + coldCap + " must be >= 1");
-    }
-    List<RerankSweep.Method> ms = new ArrayList<>();
-    for (String m : methods) {
-      RerankSweep.Method method;
-      try {
-        method = RerankSweep.Method.of(m);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--methods: " + e.getMessage());
-      }
-      if (method == RerankSweep.Method.SCORE) {
-        continue; // relevance order is always measured
-      }
-      ms.add(method);
+    require(n >= 1, "--n=" + n + " must be >= 1");
+    require(k >= 1 && k <= n, "--k=" + k + " must be in [1, --n=" + n + "]");
+    require(beam == null || beam >= 1, "--beam=" + beam + " must be >= 1");
+    require(users == null || users >= 1, "--users=" + users + " must be >= 1");
+    require(coldShare >= 0, "--cold-share=" + coldShare + " must be >= 0 (0: no guaranteed "
+        + "share)");
+    require(coldBoost >= 0 && Double.isFinite(coldBoost),
+        "--cold-boost=" + coldBoost + " must be a finite number >= 0");
+    require(coldCap >= 1, "--cold-cap=" + coldCap + " must be >= 1");
+    List<RerankSweep.Method> ms;
+    try {
+      ms = RerankSweep.Method.allOf(methods);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--methods: " + e.getMessage());
     }
     List<RerankSweep.Setting> settings;
     try {
@@ -223,7 +186,8 @@ final class RerankEvalCommand implements Callable<Integer> {
     Path runDir = run.dir(d);
     LeaveOneOutSplit loo = LeaveOneOutSplit.of(d);
     ColdItems cold = ColdStart.of(d, runDir);
-    boolean[] newItems = newItemsFile != null ? readNewItems(newItemsFile, catalog)
+    boolean[] newItems = newItemsFile != null
+        ? RerankEvaluation.readNewItems(newItemsFile, catalog)
         : cold != null ? cold.cold() : null;
     // interaction channels learn from what the generator learnt from: without held-out items
     LeaveOneOutSplit fitSplit = ColdStart.trainingSplit(loo, cold, false, "rerank-eval");
@@ -245,8 +209,7 @@ final class RerankEvalCommand implements Callable<Integer> {
           }
           int[][] codes = TrainCommand.itemCodes(d, runDir, data.data);
           model = ModelFiles.loadGenerator(runDir, codes);
-          boolean refit = model.dataFingerprint()
-              .equals(TrainData.refit(loo, codes).dataFingerprint());
+          boolean refit = TrainedOn.of(model, loo, codes).refit();
           if (refit && split.equals("validation")) {
             throw new IllegalArgumentException("the generator was trained with --refit and has "
                 + "seen the validation targets: use --split test");
@@ -268,63 +231,24 @@ final class RerankEvalCommand implements Callable<Integer> {
             ContentKnn.Options.defaults()));
         default -> throw new IllegalStateException("unhandled source " + src);
       }
-
       // similarities: the re-ranking one, and text cosine for ILD where the run has embeddings
-      float[][] vectors = null;
+      EmbeddingMatrix vectors = null;
+      String noVectors = null;
       try {
-        vectors = unitRows(RunEmbeddings.load(catalog, runDir, embedCommand(d, runDir)));
+        vectors = RunEmbeddings.load(catalog, runDir, embedCommand(d, runDir));
       } catch (IllegalArgumentException e) {
-        if (sim.equals("text")) {
-          throw new IllegalArgumentException("--similarity text: " + e.getMessage());
-        }
-        notes.add("note: ILD is measured with the " + sim + " similarity (" + e.getMessage()
-            + ")");
-      }
-      Map<String, Integer> index = new HashMap<>();
-      List<String> ids = new ArrayList<>(catalog.size());
-      for (int i = 0; i < catalog.size(); i++) {
-        ids.add(catalog.get(i).id());
-        index.put(catalog.get(i).id(), i);
+        noVectors = e.getMessage();
       }
       Path sidTable = runDir.resolve(ModelFiles.QUANTIZER_DIR).resolve(SidArtifacts.TABLE_FILE);
       int[][] codes = Files.isRegularFile(sidTable) || sim.equals("sid")
           ? TrainCommand.itemCodes(d, runDir, data.data) : null;
-      SimilaritySource text = null;
-      if (vectors != null) {
-        float[][] v = vectors;
-        text = TextVectorSimilarity.source(id -> v[index.get(id)]);
-      }
-      SimilaritySource rerankSim = switch (sim) {
-        case "text" -> text;
-        case "sid" -> SemanticIdSimilarity.source(id -> codes[index.get(id)],
-            SemanticIdSimilarity.DEFAULT_S1, SemanticIdSimilarity.DEFAULT_S2);
-        case "category" -> {
-          requireSome(catalog, true);
-          yield CategorySimilarity.source(id -> catalog.get(index.get(id)).categories());
-        }
-        case "attributes" -> {
-          requireSome(catalog, false);
-          yield CategorySimilarity.source(id -> catalog.get(index.get(id)).attributes());
-        }
-        default -> throw new IllegalStateException("unhandled similarity " + sim);
-      };
-      RerankSweep.Builder b = RerankSweep.builder().setItemIds(ids).setSimilarity(rerankSim)
-          .optDiversity(text).optDppScores(dpp).optK(k).optThreads(th);
-      if (codes != null) {
-        int[] c1 = new int[codes.length];
-        for (int i = 0; i < codes.length; i++) {
-          c1[i] = codes[i][0];
-        }
-        b.optGrouping("c1", c1);
-      }
-      int[] category = firstCategory(catalog);
-      if (category != null) {
-        b.optGrouping("category", category);
-      }
-      if (newItems != null) {
-        b.optNewItems(newItems).optColdStart(coldShare, coldBoost, coldCap);
-      }
-      RerankSweep sweep = b.build();
+      RerankEvaluation evaluation = RerankEvaluation.builder().setCatalog(catalog)
+          .setChannel(channel).setCases(cases).setSettings(settings)
+          .setSimilarity(RerankEvaluation.SimilarityKind.valueOf(sim.toUpperCase(Locale.ROOT)))
+          .optItemVectors(vectors, noVectors).optItemCodes(codes).optNewItems(newItems)
+          .optColdStart(coldShare, coldBoost, coldCap).optDppScores(dpp).optN(n).optK(k)
+          .optThreads(th).build();
+      notes.addAll(evaluation.notes());
 
       System.out.printf(Locale.ROOT, "%s: %,d users, %,d items; %s split, %,d users measured%s; "
           + "candidates: top %d of %s%s; re-ranked to %d by %s similarity (%d settings)%n",
@@ -334,37 +258,8 @@ final class RerankEvalCommand implements Callable<Integer> {
               : src.equals(ContentChannel.NAME) ? "" : " (fit on training interactions)",
           k, sim, settings.size());
       notes.forEach(System.out::println);
-      List<RerankSweep.Case> candidates;
-      try (Progress p = Progress.start("candidates " + split, cases.size(), "users")) {
-        candidates = RerankSweep.candidates(channel, cases, n, th, p);
-      }
-      RerankSweep.Report report;
-      boolean anyNew = newItems != null && candidates.stream()
-          .anyMatch(c -> java.util.Arrays.stream(c.items()).anyMatch(i -> newItems[i]));
-      long tasks = (long) settings.size() * (anyNew ? 2 : 1) * candidates.size();
-      try (Progress p = Progress.start("rerank " + split, tasks, "lists")) {
-        report = sweep.run(candidates, settings, p);
-      }
-      System.out.printf(Locale.ROOT, "candidates: %.1f per user on average; Recall@%d of the "
-          + "candidates %.4f (the ceiling of every setting's Recall@%d)%n",
-          report.meanCandidates(), n, report.candidateRecall(), k);
-      if (newItems != null) {
-        int coldUsers = report.rows().get(0).coldUsers();
-        System.out.printf(Locale.ROOT, "new items: %,d (%s); %.1f%% of candidate lists hold "
-            + "one; %,d users (%.2f%%) have one as target; cold start: %s%n",
-            report.newItems(), newItemsFile != null ? newItemsFile.toString()
-                : ModelFiles.QUANTIZER_DIR + "/" + ColdItems.FILE,
-            100 * report.listsWithNew(), coldUsers,
-            cases.isEmpty() ? 0.0 : 100.0 * coldUsers / cases.size(), report.coldStart());
-        if (!report.coldRows()) {
-          System.out.println("no candidate list holds a new item: the cold-start stage would "
-              + "change no list (its rows are left out)");
-        }
-      }
-      System.out.print(report.table());
-      if (text == null) {
-        System.out.println("ILD by the " + sim + " similarity (no item embeddings in the run)");
-      }
+      RerankSweep.Report report = evaluation.run(split).report();
+      print(report, newItems != null, cases.size(), evaluation.textDiversity(), sim);
       Path dir = out != null ? out : runDir.resolve("cascade");
       Path csv = dir.resolve("rerank-" + src + "-" + split + ".csv");
       AtomicFiles.writeString(csv, report.csv(src, split));
@@ -385,79 +280,34 @@ final class RerankEvalCommand implements Callable<Integer> {
     }
   }
 
-  /** The catalogue's rows of {@code m} as unit vectors (row i: item i). */
-  private static float[][] unitRows(EmbeddingMatrix m) {
-    float[][] v = new float[m.rows()][];
-    for (int i = 0; i < v.length; i++) {
-      float[] r = m.row(i);
-      double s = 0;
-      for (float x : r) {
-        s += x * x;
+  private void print(RerankSweep.Report report, boolean fresh, int cases, boolean textIld,
+      String sim) {
+    System.out.printf(Locale.ROOT, "candidates: %.1f per user on average; Recall@%d of the "
+        + "candidates %.4f (the ceiling of every setting's Recall@%d)%n",
+        report.meanCandidates(), n, report.candidateRecall(), k);
+    if (fresh) {
+      int coldUsers = report.rows().get(0).coldUsers();
+      System.out.printf(Locale.ROOT, "new items: %,d (%s); %.1f%% of candidate lists hold "
+          + "one; %,d users (%.2f%%) have one as target; cold start: %s%n",
+          report.newItems(), newItemsFile != null ? newItemsFile.toString()
+              : ModelFiles.QUANTIZER_DIR + "/" + ColdItems.FILE,
+          100 * report.listsWithNew(), coldUsers,
+          cases == 0 ? 0.0 : 100.0 * coldUsers / cases, report.coldStart());
+      if (!report.coldRows()) {
+        System.out.println("no candidate list holds a new item: the cold-start stage would "
+            + "change no list (its rows are left out)");
       }
-      if (!(s > 0)) {
-        throw new IllegalArgumentException("the embedding of item '" + m.ids().get(i) + "' is "
-            + "zero: run 'genrec embed' again");
-      }
-      float inv = (float) (1 / Math.sqrt(s));
-      for (int j = 0; j < r.length; j++) {
-        r[j] *= inv;
-      }
-      v[i] = r;
     }
-    return v;
+    System.out.print(report.table());
+    if (!textIld) {
+      System.out.println("ILD by the " + sim + " similarity (no item embeddings in the run)");
+    }
   }
 
-  private static void requireSome(Catalog catalog, boolean categories) {
-    for (int i = 0; i < catalog.size(); i++) {
-      if (!(categories ? catalog.get(i).categories() : catalog.get(i).attributes()).isEmpty()) {
-        return;
-      }
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
     }
-    throw new IllegalArgumentException("--similarity " + (categories ? "category" : "attributes")
-        + ": no item of the catalogue has " + (categories ? "categories" : "attributes")
-        + " (try text or sid)");
-  }
-
-  /** Each item's first (most general) category as a code, or null when no item has one. */
-  private static int[] firstCategory(Catalog catalog) {
-    Map<String, Integer> dict = new HashMap<>();
-    int[] out = new int[catalog.size()];
-    for (int i = 0; i < out.length; i++) {
-      List<String> c = catalog.get(i).categories();
-      out[i] = c.isEmpty() ? -1 : dict.computeIfAbsent(c.get(0), x -> dict.size());
-    }
-    return dict.isEmpty() ? null : out;
-  }
-
-  /** The items listed in {@code file} (one id per line, '#' comments) as catalogue flags. */
-  static boolean[] readNewItems(Path file, Catalog catalog) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("--new-items " + file + ": no such file");
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read --new-items " + file, e);
-    }
-    boolean[] fresh = new boolean[catalog.size()];
-    int count = 0;
-    for (int l = 0; l < lines.size(); l++) {
-      String id = lines.get(l).strip();
-      if (id.isEmpty() || id.startsWith("#")) {
-        continue;
-      }
-      int i = catalog.indexOf(id);
-      if (i < 0) {
-        throw new DataFormatException(file, l + 1, "item_id", "item '" + id
-            + "' is not in the catalogue");
-      }
-      count += fresh[i] ? 0 : 1;
-      fresh[i] = true;
-    }
-    if (count == 0) {
-      throw new DataFormatException(file, 0, "item_id", "no item ids (one per line)");
-    }
-    return fresh;
   }
 
   private String embedCommand(Dataset d, Path runDir) {

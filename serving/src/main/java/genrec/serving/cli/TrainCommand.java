@@ -4,6 +4,7 @@ import genrec.core.io.DataFormatException;
 import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
+import genrec.generator.eval.TrainedOn;
 import genrec.generator.model.GeneratorConfig;
 import genrec.generator.train.Checkpoint;
 import genrec.generator.train.GeneratorModel;
@@ -145,11 +146,11 @@ final class TrainCommand implements Callable<Integer> {
       if (!Files.isRegularFile(checkpoint)) {
         throw new IllegalArgumentException("nothing to resume: " + checkpoint + " does not exist");
       }
-      // a refit run is recognised by the data it was trained on
-      TrainData refitData = TrainData.refit(split, codes);
+      LeaveOneOutSplit full = split;
       split = ColdStart.trainingSplit(split, cold, false, "train");
       cp = Checkpoint.read(checkpoint);
-      boolean refitCheckpoint = cp.dataFingerprint().equals(refitData.dataFingerprint());
+      // a refit run is recognised by the data it was trained on
+      boolean refitCheckpoint = TrainedOn.of(cp.dataFingerprint(), full, codes).refit();
       if (refit && !refitCheckpoint) {
         throw new IllegalArgumentException("--refit: " + checkpoint
             + " was not trained with --refit (resume it without --refit)");
@@ -161,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
         System.err.println("genrec train: " + String.join(", ", ignored) + " ignored: a resumed "
             + "run keeps the settings saved in its checkpoint");
       }
-      td = refit ? refitData : TrainData.of(split, codes);
+      td = refit ? TrainData.refit(full, codes) : TrainData.of(split, codes);
       b = GeneratorTrainer.resumeFrom(cp);
     } else {
       if (refit && (validateEvery != null || validationUsers != null || patience != null)) {

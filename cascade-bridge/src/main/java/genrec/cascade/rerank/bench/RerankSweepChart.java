@@ -1,6 +1,6 @@
 package genrec.cascade.rerank.bench;
 
-import genrec.cascade.rerank.RerankSweep;
+import genrec.cascade.eval.RerankSweep;
 import genrec.core.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;

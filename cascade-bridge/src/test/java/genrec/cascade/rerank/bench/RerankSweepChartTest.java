@@ -3,7 +3,7 @@ package genrec.cascade.rerank.bench;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import genrec.cascade.rerank.RerankSweep;
+import genrec.cascade.eval.RerankSweep;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -1,11 +1,13 @@
-package genrec.cascade.rerank;
+package genrec.cascade.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import genrec.cascade.rerank.RerankSweep.Method;
-import genrec.cascade.rerank.RerankSweep.Setting;
+import genrec.cascade.eval.RerankSweep.Method;
+import genrec.cascade.eval.RerankSweep.Setting;
+import genrec.cascade.rerank.SimilaritySource;
+import genrec.cascade.rerank.TextVectorSimilarity;
 import genrec.core.io.Progress;
 import java.util.ArrayList;
 import java.util.List;

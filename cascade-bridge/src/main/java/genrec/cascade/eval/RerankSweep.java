@@ -1,11 +1,23 @@
-package genrec.cascade.rerank;
+package genrec.cascade.eval;
 
 import genrec.cascade.exposure.ItemExposureCounts;
 import genrec.cascade.recall.Candidate;
 import genrec.cascade.recall.CandidateChannel;
 import genrec.cascade.recall.ChannelCandidates;
+import genrec.cascade.rerank.Candidates;
+import genrec.cascade.rerank.ColdStart;
+import genrec.cascade.rerank.Dpp;
+import genrec.cascade.rerank.FreshItems;
+import genrec.cascade.rerank.ListDiversity;
+import genrec.cascade.rerank.Mmr;
+import genrec.cascade.rerank.RerankPipeline;
+import genrec.cascade.rerank.RerankResult;
+import genrec.cascade.rerank.Reranker;
+import genrec.cascade.rerank.ScoreOrder;
+import genrec.cascade.rerank.SimilaritySource;
 import genrec.core.io.Progress;
 import genrec.generator.data.LeaveOneOutSplit.EvalCase;
+import genrec.generator.eval.RankingMetrics;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -28,8 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and DPP over a grid of θ and windows), and each setting's lists are scored:
  *
  * <ul>
- *   <li>NDCG@K and Recall@K of the held-out target (a target not among the candidates is a miss
- *       for every setting; the candidates' own recall is the ceiling);
+ *   <li>NDCG@K and Recall@K of the held-out target, by {@link RankingMetrics} from its slot in
+ *       the slate (a target not among the candidates is a miss for every setting; the
+ *       candidates' own recall is the ceiling);
  *   <li>ILD, {@link ListDiversity#ild} with the diversity similarity (text cosine), mean over
  *       the lists of at least two items;
  *   <li>per grouping (the semantic ID's first code c1, a category), the mean number of distinct
@@ -76,6 +89,23 @@ public final class RerankSweep {
       }
       throw new IllegalArgumentException("unknown re-ranking method '" + name.strip()
           + "' (choose from score, mmr, dpp)");
+    }
+
+    /**
+     * The re-rankers named (case-insensitive), in order, without {@link #SCORE}: relevance order
+     * is always measured ({@link #grid}).
+     *
+     * @throws IllegalArgumentException naming an unknown method
+     */
+    public static List<Method> allOf(List<String> names) {
+      List<Method> out = new ArrayList<>();
+      for (String name : names) {
+        Method m = of(name);
+        if (m != SCORE) {
+          out.add(m);
+        }
+      }
+      return out;
     }
   }
 
@@ -155,7 +185,7 @@ public final class RerankSweep {
       for (int w : windows) {
         for (double t : thetas) {
           if (m == Method.DPP && t == 1) {
-            SlateFiller.requireWindow(w);
+            Mmr.builder().optWindow(w).build(); // the window check of the left-out setting
             continue;
           }
           out.add(new Setting(m, t, w));
@@ -521,7 +551,7 @@ public final class RerankSweep {
       RerankResult result = items.length == 0 ? null : pipeline.rerank(cb.build(), k);
       int[] order = result == null ? new int[0] : result.order();
       int[] slate = new int[order.length];
-      int rank = -1;
+      int rank = Integer.MAX_VALUE; // a target outside the slate: a miss at every K
       for (int s = 0; s < order.length; s++) {
         slate[s] = items[order[s]];
         if (slate[s] == c.target()) {
@@ -530,18 +560,17 @@ public final class RerankSweep {
       }
       if (result != null) {
         // the share rule is the only rule: a relaxed slot is one it could not fill
-        for (String note : result.notes()) {
-          t.relaxed += note.contains("relaxed") ? 1 : 0;
-        }
+        t.relaxed += result.relaxedRules();
       }
-      double gain = rank >= 0 ? 1.0 / (Math.log(rank + 2) / Math.log(2)) : 0;
+      double gain = RankingMetrics.ndcg(rank, k);
+      double hit = RankingMetrics.recall(rank, k);
       t.ndcg += gain;
-      t.recall += rank >= 0 ? 1 : 0;
+      t.recall += hit;
       boolean coldTarget = newItems != null && newItems[c.target()];
       if (coldTarget) {
         coldUsers++;
         t.coldNdcg += gain;
-        t.coldRecall += rank >= 0 ? 1 : 0;
+        t.coldRecall += hit;
       }
       if (slate.length >= 2) {
         List<String> slateIds = new ArrayList<>(slate.length);
@@ -731,7 +760,9 @@ public final class RerankSweep {
       if (similarity == null) {
         throw new IllegalArgumentException("similarity is required");
       }
-      SlateFiller.requireK(k);
+      if (k < 1) {
+        throw new IllegalArgumentException("k=" + k + " must be >= 1");
+      }
       if (threads < 1) {
         throw new IllegalArgumentException("threads=" + threads + " must be >= 1");
       }
