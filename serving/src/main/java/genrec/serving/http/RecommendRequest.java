@@ -35,6 +35,11 @@ public record RecommendRequest(
       "pipeline", "record_exposure");
   static final int DEFAULT_K = 10;
   static final int DEFAULT_BEAM = 20;
+  /**
+   * Longest {@code user_id} in characters: the id is a key of the exposure store, kept in memory
+   * and saved with every user's filters, so one caller must not be able to make it huge.
+   */
+  public static final int MAX_USER_ID_CHARS = 256;
   /** The body's shape, for error messages. */
   static final String SHAPE = "{\"history\": [item ids], \"k\"?, \"beam\"?, "
       + "\"exclude_history\"?, \"user_id\"?, \"pipeline\"?, \"record_exposure\"?}";
@@ -58,6 +63,10 @@ public record RecommendRequest(
             + JsonBody.kind(u));
       }
       userId = u.asText();
+      if (userId.length() > MAX_USER_ID_CHARS) {
+        throw new BadRequest(400, "user_id", "user_id has " + userId.length() + " characters; the "
+            + "limit is " + MAX_USER_ID_CHARS);
+      }
     }
     int maxK = Math.min(config.maxK(), model.numItems());
     int k = intField(body, "k", DEFAULT_K, 1, maxK);
