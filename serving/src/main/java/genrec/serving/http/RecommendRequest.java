@@ -35,6 +35,8 @@ public record RecommendRequest(
       "pipeline", "record_exposure");
   static final int DEFAULT_K = 10;
   static final int DEFAULT_BEAM = 20;
+  static final boolean DEFAULT_EXCLUDE_HISTORY = true;
+  static final boolean DEFAULT_RECORD_EXPOSURE = false;
   /**
    * Longest {@code user_id} in characters: the id is a key of the exposure store, kept in memory
    * and saved with every user's filters, so one caller must not be able to make it huge.
@@ -74,7 +76,7 @@ public record RecommendRequest(
     if (beam < k) {
       throw new BadRequest(400, "beam", "beam=" + beam + " must be >= k=" + k);
     }
-    boolean exclude = true;
+    boolean exclude = DEFAULT_EXCLUDE_HISTORY;
     JsonNode ex = body.get("exclude_history");
     if (ex != null && !ex.isNull()) {
       if (!ex.isBoolean()) {
@@ -83,7 +85,7 @@ public record RecommendRequest(
       }
       exclude = ex.booleanValue();
     }
-    boolean record = false;
+    boolean record = DEFAULT_RECORD_EXPOSURE;
     JsonNode rec = body.get("record_exposure");
     if (rec != null && !rec.isNull()) {
       if (!rec.isBoolean()) {

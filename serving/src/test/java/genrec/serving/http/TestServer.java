@@ -57,6 +57,14 @@ final class TestServer implements AutoCloseable {
     return new TestServer(watch, GenrecServer.start(vertx, config, holder, loader::apply));
   }
 
+  /** A server with no model loaded yet (reloads use the tiny run's dataset). */
+  static TestServer startEmpty(ServerConfig config) {
+    Function<Path, ServingModel> loader = p -> ServingModel.load(TinyRun.get().dataset(), p, 20);
+    EventLoopWatch watch = new EventLoopWatch();
+    return new TestServer(watch, GenrecServer.start(watch.vertx(), config, new ModelHolder(),
+        loader::apply));
+  }
+
   /** A response: status, headers (lower-case names) and body. */
   record Resp(int status, Map<String, String> headers, String body) {
     JsonNode json() throws Exception {
