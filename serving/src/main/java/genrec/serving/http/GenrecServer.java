@@ -49,7 +49,6 @@ public final class GenrecServer {
   private final boolean ownsVertx;
   private final ServerConfig config;
   private final ModelHolder models;
-  private final Function<Path, ServingModel> loader;
   private final Metrics metrics = new Metrics();
   private final Replies replies = new Replies(metrics);
   private final RecommendRoutes recommend;
@@ -68,7 +67,6 @@ public final class GenrecServer {
     this.ownsVertx = ownsVertx;
     this.config = config;
     this.models = models;
-    this.loader = loader;
     this.pool = new InferencePool(config.workers(), config.queueCapacity(), config.maxBatch(),
         metrics);
     this.admin = vertx.createSharedWorkerExecutor("genrec-admin", 1, 30, TimeUnit.MINUTES);
