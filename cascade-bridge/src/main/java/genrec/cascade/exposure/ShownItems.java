@@ -9,6 +9,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,7 +40,16 @@ import java.util.Map;
  */
 public final class ShownItems {
   public static final String FILE = "shown-items.bin";
-  static final String MAGIC = "genrec-shown-items/1";
+  /**
+   * Format 2 writes each user id as its UTF-8 byte length (an int) and the bytes, so no id,
+   * however long, can make a save fail; format 1 (readable still) used {@code writeUTF}, which
+   * refuses a string over 64 KB.
+   */
+  static final String MAGIC = "genrec-shown-items/2";
+  static final String MAGIC_V1 = "genrec-shown-items/1";
+
+  /** Largest id a saved file may hold (a sanity bound against a damaged length). */
+  static final int MAX_ID_BYTES = 64 << 20;
 
   private final ShownItemsConfig config;
   private final Clock clock;
@@ -152,7 +162,9 @@ public final class ShownItems {
       out.writeInt(config.maxUsers());
       out.writeInt(snapshot.size());
       for (Map.Entry<String, UserFilters> e : snapshot) { // least recently used first
-        out.writeUTF(e.getKey());
+        byte[] id = e.getKey().getBytes(StandardCharsets.UTF_8);
+        out.writeInt(id.length);
+        out.write(id);
         out.writeLong(e.getValue().generation);
         e.getValue().current.writeTo(out);
         out.writeBoolean(e.getValue().previous != null);
@@ -185,7 +197,8 @@ public final class ShownItems {
     try (InputStream raw = Files.newInputStream(file);
         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
       String magic = in.readUTF();
-      if (!MAGIC.equals(magic)) {
+      boolean v1 = MAGIC_V1.equals(magic);
+      if (!MAGIC.equals(magic) && !v1) {
         throw new DataFormatException(file, 0, null, "not a shown-items file (format '" + magic + "', expected " + MAGIC + ")");
       }
       ShownItemsConfig config;
@@ -197,7 +210,7 @@ public final class ShownItems {
       ShownItems s = new ShownItems(config, clock);
       int n = in.readInt();
       for (int i = 0; i < n; i++) {
-        String user = in.readUTF();
+        String user = v1 ? in.readUTF() : readId(in, file, i);
         long g = in.readLong();
         BloomFilter current = readFilter(in, file, config);
         BloomFilter previous = in.readBoolean() ? readFilter(in, file, config) : null;
@@ -212,6 +225,19 @@ public final class ShownItems {
     } catch (IOException e) {
       throw new UncheckedIOException("could not read " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String readId(DataInputStream in, Path file, int index) throws IOException {
+    int len = in.readInt();
+    if (len < 1 || len > MAX_ID_BYTES) {
+      throw new DataFormatException(file, 0, "user", "user " + index + " has an id of " + len
+          + " bytes (expected 1.." + MAX_ID_BYTES + ")");
+    }
+    byte[] id = in.readNBytes(len);
+    if (id.length < len) {
+      throw new EOFException();
+    }
+    return new String(id, StandardCharsets.UTF_8);
   }
 
   private static BloomFilter readFilter(DataInputStream in, Path file, ShownItemsConfig config) throws IOException {

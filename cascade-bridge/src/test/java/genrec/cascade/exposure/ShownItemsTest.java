@@ -100,6 +100,28 @@ class ShownItemsTest {
   }
 
   @Test
+  void aFileOfFormatOneStillLoads(@TempDir Path dir) throws IOException {
+    BloomFilter f = BloomFilter.create(CONFIG.capacityPerUser(), CONFIG.falsePositiveRate());
+    f.put("a");
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(
+        Files.newOutputStream(dir.resolve(ShownItems.FILE)))) {
+      out.writeUTF(ShownItems.MAGIC_V1);
+      out.writeInt(CONFIG.capacityPerUser());
+      out.writeDouble(CONFIG.falsePositiveRate());
+      out.writeLong(CONFIG.rotateEvery().toMillis());
+      out.writeInt(CONFIG.maxUsers());
+      out.writeInt(1);
+      out.writeUTF("u");
+      out.writeLong(0);
+      f.writeTo(out);
+      out.writeBoolean(false);
+    }
+    ShownItems back = ShownItems.load(dir, new MutableClock(0));
+    assertTrue(back.seen("u", "a"));
+    assertFalse(back.seen("u", "b"));
+  }
+
+  @Test
   void badConfigNamesTheValue() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> new ShownItemsConfig(0, 0.01, Duration.ofDays(1), 10))
         .getMessage().contains("capacity=0"));

@@ -61,10 +61,21 @@ class RqVaeModelTest {
     try (RqVaeModel m =
         RqVaeTrainer.builder().setConfig(cfg).setSeed(1).build().train(data).model()) {
       m.save(dir);
+      assertEquals(java.util.List.of(QuantizerFiles.META_FILE, QuantizerFiles.WEIGHTS_FILE),
+          names(dir)); // the folder the check below looks at has the model's files in it
+      long weights = Files.size(dir.resolve(QuantizerFiles.WEIGHTS_FILE));
+      assertTrue(weights > 0);
       m.save(dir); // overwrite in place
+      assertEquals(weights, Files.size(dir.resolve(QuantizerFiles.WEIGHTS_FILE)));
     }
+    // exactly the two files: no temporary file (".NAME.*.tmp") beside them
+    assertEquals(java.util.List.of(QuantizerFiles.META_FILE, QuantizerFiles.WEIGHTS_FILE),
+        names(dir));
+  }
+
+  private static java.util.List<String> names(Path dir) throws java.io.IOException {
     try (var s = Files.list(dir)) {
-      assertTrue(s.allMatch(p -> !p.getFileName().toString().endsWith(".tmp")));
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
 }

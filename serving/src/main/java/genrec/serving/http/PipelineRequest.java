@@ -192,7 +192,7 @@ public record PipelineRequest(
             + " rules; the limit is " + MAX_RULES);
       }
       for (int i = 0; i < rl.size(); i++) {
-        rules.add(rule(rl.get(i), "pipeline.rules[" + i + "]"));
+        rules.add(rule(rl.get(i), "pipeline.rules[" + i + "]", model));
       }
     }
     // cold start
@@ -244,7 +244,7 @@ public record PipelineRequest(
         share, cap, maxAge, filter, notes);
   }
 
-  private static Rule rule(JsonNode n, String at) {
+  private static Rule rule(JsonNode n, String at, ServingModel model) {
     if (!n.isObject()) {
       throw new BadRequest(400, at, at + " must be a rule object {type, ...}, got "
           + JsonBody.kind(n));
@@ -264,6 +264,10 @@ public record PipelineRequest(
             || item.asText().isEmpty()) {
           throw new BadRequest(400, p + "item", p + "item must be an item id (string or "
               + "integer)" + (item == null || item.isNull() ? "" : ", got " + JsonBody.kind(item)));
+        }
+        if (model.indexOf(item.asText()) < 0) { // a pin that can never be placed is a mistake
+          throw new BadRequest(400, p + "item", p + "item '" + JsonBody.shown(item.asText())
+              + "' is not in the catalogue", List.of(item.asText()));
         }
         return PinnedSlot.of(item.asText(), required(n, p, "position", 0, MAX_WINDOW));
       }

@@ -35,6 +35,13 @@ public record RecommendRequest(
       "pipeline", "record_exposure");
   static final int DEFAULT_K = 10;
   static final int DEFAULT_BEAM = 20;
+  static final boolean DEFAULT_EXCLUDE_HISTORY = true;
+  static final boolean DEFAULT_RECORD_EXPOSURE = false;
+  /**
+   * Longest {@code user_id} in characters: the id is a key of the exposure store, kept in memory
+   * and saved with every user's filters, so one caller must not be able to make it huge.
+   */
+  public static final int MAX_USER_ID_CHARS = 256;
   /** The body's shape, for error messages. */
   static final String SHAPE = "{\"history\": [item ids], \"k\"?, \"beam\"?, "
       + "\"exclude_history\"?, \"user_id\"?, \"pipeline\"?, \"record_exposure\"?}";
@@ -58,6 +65,10 @@ public record RecommendRequest(
             + JsonBody.kind(u));
       }
       userId = u.asText();
+      if (userId.length() > MAX_USER_ID_CHARS) {
+        throw new BadRequest(400, "user_id", "user_id has " + userId.length() + " characters; the "
+            + "limit is " + MAX_USER_ID_CHARS);
+      }
     }
     int maxK = Math.min(config.maxK(), model.numItems());
     int k = intField(body, "k", DEFAULT_K, 1, maxK);
@@ -65,7 +76,7 @@ public record RecommendRequest(
     if (beam < k) {
       throw new BadRequest(400, "beam", "beam=" + beam + " must be >= k=" + k);
     }
-    boolean exclude = true;
+    boolean exclude = DEFAULT_EXCLUDE_HISTORY;
     JsonNode ex = body.get("exclude_history");
     if (ex != null && !ex.isNull()) {
       if (!ex.isBoolean()) {
@@ -74,7 +85,7 @@ public record RecommendRequest(
       }
       exclude = ex.booleanValue();
     }
-    boolean record = false;
+    boolean record = DEFAULT_RECORD_EXPOSURE;
     JsonNode rec = body.get("record_exposure");
     if (rec != null && !rec.isNull()) {
       if (!rec.isBoolean()) {

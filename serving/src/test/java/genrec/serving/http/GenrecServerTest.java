@@ -11,7 +11,6 @@ import genrec.generator.data.Dataset;
 import genrec.serving.cli.GenrecCli;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -36,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The HTTP service end to end on a tiny trained run (synthetic data, residual k-means semantic
  * IDs, a 20-step generator): every endpoint, the bad-input cases, reload under load, 503 when
  * saturated, 504 on timeout, an item added and then recommended, and persistence across restart.
- * The server listens on port 0; Vert.x flags event-loop blocking above 50 ms.
+ * The server listens on port 0; an event loop blocked for longer than {@link
+ * EventLoopWatch#MAX_BLOCK_MS} fails the test.
  */
 @ExtendWith(VertxExtension.class)
 class GenrecServerTest {
@@ -49,6 +49,7 @@ class GenrecServerTest {
   static Path run;
   static Dataset dataset;
 
+  private EventLoopWatch watch;
   private Vertx vertx;
   private GenrecServer server;
   private HttpClient client;
@@ -71,8 +72,8 @@ class GenrecServerTest {
 
   private void start(Consumer<ServerConfig.Builder> settings, Path runDir,
       java.util.function.Function<Path, ServingModel> loader) {
-    vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(50)
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    watch = new EventLoopWatch();
+    vertx = watch.vertx();
     ServerConfig.Builder b = ServerConfig.builder().optPort(0).optWorkers(1).optAdminToken(TOKEN);
     settings.accept(b);
     ModelHolder holder = new ModelHolder();
@@ -89,6 +90,9 @@ class GenrecServerTest {
     }
     if (vertx != null) {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    if (watch != null) {
+      watch.assertNoneBlocked();
     }
   }
 
@@ -265,7 +269,8 @@ class GenrecServerTest {
 
   @Test
   void readyIs503UntilAModelIsLoaded() throws Exception {
-    vertx = Vertx.vertx();
+    watch = new EventLoopWatch();
+    vertx = watch.vertx();
     ModelHolder empty = new ModelHolder();
     server = GenrecServer.start(vertx, ServerConfig.builder().optPort(0).build(), empty,
         p -> ServingModel.load(dataset, p, 20));
@@ -505,7 +510,8 @@ class GenrecServerTest {
       m.release();
     }
 
-    vertx = Vertx.vertx();
+    watch = new EventLoopWatch();
+    vertx = watch.vertx();
     ModelHolder holder = new ModelHolder();
     holder.swap(ServingModel.load(dataset, first, List.of(second), 20));
     server = GenrecServer.start(vertx, ServerConfig.builder().optPort(0).optWorkers(1)

@@ -3,7 +3,6 @@ package genrec.serving.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -18,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * A {@link GenrecServer} on port 0 with its own Vert.x (event-loop blocking flagged above 50 ms)
+ * A {@link GenrecServer} on port 0 with its own Vert.x (an event loop blocked for longer than
+ * {@link EventLoopWatch#MAX_BLOCK_MS} fails the test at {@link #close})
  * and a client that sends raw bytes, for the hostile-input tests.
  */
 final class TestServer implements AutoCloseable {
@@ -26,10 +26,12 @@ final class TestServer implements AutoCloseable {
 
   final Vertx vertx;
   final GenrecServer server;
+  private final EventLoopWatch watch;
   private final HttpClient client;
 
-  private TestServer(Vertx vertx, GenrecServer server) {
-    this.vertx = vertx;
+  private TestServer(EventLoopWatch watch, GenrecServer server) {
+    this.watch = watch;
+    this.vertx = watch.vertx();
     this.server = server;
     this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultPort(server.port())
         .setDefaultHost("127.0.0.1"));
@@ -38,21 +40,29 @@ final class TestServer implements AutoCloseable {
   /** Serves {@code run} (loaded with the tiny run's dataset) with {@code config}. */
   static TestServer start(ServerConfig config, Path run) {
     Function<Path, ServingModel> loader = p -> ServingModel.load(TinyRun.get().dataset(), p, 20);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(50)
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    EventLoopWatch watch = new EventLoopWatch();
+    Vertx vertx = watch.vertx();
     ModelHolder holder = new ModelHolder();
     holder.swap(loader.apply(run));
-    return new TestServer(vertx, GenrecServer.start(vertx, config, holder, loader::apply));
+    return new TestServer(watch, GenrecServer.start(vertx, config, holder, loader::apply));
   }
 
   /** Serves {@code model} (already loaded; reloads use the tiny run's dataset) with {@code config}. */
   static TestServer start(ServerConfig config, ServingModel model) {
     Function<Path, ServingModel> loader = p -> ServingModel.load(TinyRun.get().dataset(), p, 20);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(50)
-        .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
+    EventLoopWatch watch = new EventLoopWatch();
+    Vertx vertx = watch.vertx();
     ModelHolder holder = new ModelHolder();
     holder.swap(model);
-    return new TestServer(vertx, GenrecServer.start(vertx, config, holder, loader::apply));
+    return new TestServer(watch, GenrecServer.start(vertx, config, holder, loader::apply));
+  }
+
+  /** A server with no model loaded yet (reloads use the tiny run's dataset). */
+  static TestServer startEmpty(ServerConfig config) {
+    Function<Path, ServingModel> loader = p -> ServingModel.load(TinyRun.get().dataset(), p, 20);
+    EventLoopWatch watch = new EventLoopWatch();
+    return new TestServer(watch, GenrecServer.start(watch.vertx(), config, new ModelHolder(),
+        loader::apply));
   }
 
   /** A response: status, headers (lower-case names) and body. */
@@ -91,5 +101,6 @@ final class TestServer implements AutoCloseable {
   public void close() throws Exception {
     server.stop().get(30, TimeUnit.SECONDS);
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    watch.assertNoneBlocked();
   }
 }
