@@ -2,6 +2,8 @@ package genrec.cascade.rank;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.cascade.pipeline.CascadeInputs;
+import genrec.cascade.pipeline.CascadeRecommender;
 import genrec.cascade.recall.CandidateMerger;
 import genrec.generator.baseline.ContentKnn;
 import genrec.generator.baseline.ItemKnn;

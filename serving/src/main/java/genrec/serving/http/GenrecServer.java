@@ -442,8 +442,9 @@ public final class GenrecServer {
 
   /**
    * The cascade: the generator's list from the pool (when it has a quota and the history is not
-   * empty), then the other stages on a {@code genrec-cascade} worker ({@link Cascade}), under
-   * the same request timeout.
+   * empty), then the other stages on a {@code genrec-cascade} worker (the model's {@link
+   * genrec.cascade.pipeline.Pipeline}, which the evaluation calls too), under the same request
+   * timeout.
    */
   private void cascade(HttpServerRequest req, long t0, ServingModel model, RecommendRequest r,
       PipelineRequest p) {
@@ -503,9 +504,8 @@ public final class GenrecServer {
       }
       cascadeWorkers.executeBlocking(() -> {
         try {
-          ChannelCandidates gen = res == null ? null : generatorList(res.beam(), r.history());
-          Cascade.Result c = Cascade.run(model, r.history(), r.k(), r.userId(),
-              r.recordExposure(), p, gen, exposure);
+          genrec.cascade.pipeline.CascadeResult c = model.pipeline().recommend(
+              p.toRequest(r), res == null ? null : res.beam(), exposure);
           return cascadeResponse(model, r, p, c, res, t0, parsed);
         } finally {
           release.run();
@@ -540,37 +540,15 @@ public final class GenrecServer {
     }
   }
 
-  /**
-   * The generator's hypotheses as a channel list: items it cannot name and history items left
-   * out, in its order; a score above the one before it (a mixture's merged list need not be
-   * sorted by score) is lowered to it, so the list is a valid {@link ChannelCandidates}.
-   */
-  private static ChannelCandidates generatorList(BeamResult b, int[] history) {
-    java.util.Set<Integer> skip = new java.util.HashSet<>();
-    for (int h : history) {
-      skip.add(h);
-    }
-    List<Candidate> out = new ArrayList<>(b.size());
-    float prev = Float.POSITIVE_INFINITY;
-    for (int i = 0; i < b.size(); i++) {
-      int item = b.items()[i];
-      if (item >= 0 && skip.add(item) && !Float.isNaN(b.scores()[i])) {
-        prev = Math.min(prev, b.scores()[i]);
-        out.add(new Candidate(item, prev, out.size() + 1));
-      }
-    }
-    return new ChannelCandidates(GeneratorChannel.NAME, out);
-  }
-
   private ObjectNode cascadeResponse(ServingModel model, RecommendRequest r, PipelineRequest p,
-      Cascade.Result c, InferencePool.Result gen, long t0, long parsed) {
+      genrec.cascade.pipeline.CascadeResult c, InferencePool.Result gen, long t0, long parsed) {
     ObjectNode out = JSON.createObjectNode();
     if (r.userId() != null) {
       out.put("user_id", r.userId());
     }
     out.put("source", "cascade");
     ArrayNode arr = out.putArray("items");
-    for (Cascade.Slot s : c.slots()) {
+    for (genrec.cascade.pipeline.CascadeResult.Slot s : c.slots()) {
       ObjectNode it = itemJson(model, s.item(), false);
       it.put("channel", s.channel());
       it.put("score", s.rerank());
@@ -591,6 +569,7 @@ public final class GenrecServer {
     if (!r.excludeHistory()) {
       notes.add("the pipeline always leaves the history out (exclude_history=false is ignored)");
     }
+    p.notes().forEach(notes::add);
     c.notes().forEach(notes::add);
     ObjectNode pl = out.putObject("pipeline");
     ObjectNode ch = pl.putObject("recall");
