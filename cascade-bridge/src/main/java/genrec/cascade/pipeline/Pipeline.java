@@ -676,6 +676,7 @@ public final class Pipeline implements AutoCloseable {
     private LeaveOneOutSplit refitCheck;
     private String embedCommand;
     private String quantizeCommand;
+    private List<RunFolder> others = List.of();
 
     private Loader(RunFolder run) {
       this.run = Objects.requireNonNull(run, "run");
@@ -739,6 +740,15 @@ public final class Pipeline implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The generator becomes the equal-weight mixture of this run's and theirs (each decoding its
+     * own semantic-ID table), as {@code genrec serve RUN --mixture OTHER} serves it.
+     */
+    public Loader optMixture(List<RunFolder> others) {
+      this.others = List.copyOf(others);
+      return this;
+    }
+
     /** The commands named in errors about missing embeddings / semantic IDs. */
     public Loader optCommands(String embedCommand, String quantizeCommand) {
       this.embedCommand = embedCommand;
@@ -785,6 +795,7 @@ public final class Pipeline implements AutoCloseable {
       }
       GeneratorModel model = null;
       Generators generators = null;
+      List<GeneratorModel> mixed = new ArrayList<>();
       if (all.channels().contains(GeneratorChannel.NAME)) {
         if (codes != null && run.hasGenerator()) {
           model = run.generator(codes);
@@ -795,8 +806,24 @@ public final class Pipeline implements AutoCloseable {
                 + "has seen the validation targets the ranker is checked on): use a run trained "
                 + "without --refit");
           }
-          generators = Generators.of(model,
-              PrefixTrie.of(codes, model.config().codebookSize()));
+          List<GeneratorModel> models = new ArrayList<>(List.of(model));
+          List<PrefixTrie> tries = new ArrayList<>(
+              List.of(PrefixTrie.of(codes, model.config().codebookSize())));
+          try {
+            for (RunFolder other : others) {
+              int[][] c = other.codes(catalog, "genrec quantize --run " + other.dir());
+              GeneratorModel g = other.generator(c);
+              mixed.add(g);
+              models.add(g);
+              tries.add(PrefixTrie.of(c, g.config().codebookSize()));
+            }
+          } catch (RuntimeException e) {
+            mixed.forEach(GeneratorModel::close);
+            model.close();
+            throw e;
+          }
+          int n = catalog.size();
+          generators = new Generators(models, tries, () -> n);
         } else {
           notes.add("generator channel dropped: " + RunFolder.noGenerator());
         }
@@ -822,6 +849,7 @@ public final class Pipeline implements AutoCloseable {
         if (model != null) {
           generators.closeSearches();
           model.close();
+          mixed.forEach(GeneratorModel::close);
         }
         throw new IllegalArgumentException("--quotas " + asked + ": no available channel admits "
             + "any item");
@@ -831,6 +859,7 @@ public final class Pipeline implements AutoCloseable {
         if (model != null) {
           generators.closeSearches();
           model.close();
+          mixed.forEach(GeneratorModel::close);
         }
         throw new IllegalArgumentException("the ranker was trained on the cascade "
             + spec.quotas() + " but the run now gives " + merger.describe()
@@ -842,6 +871,7 @@ public final class Pipeline implements AutoCloseable {
       notes.forEach(b::optNote);
       if (model != null) {
         b.optOwned(model);
+        mixed.forEach(b::optOwned);
       }
       if (spec != null) {
         try {
@@ -851,6 +881,7 @@ public final class Pipeline implements AutoCloseable {
         } catch (RuntimeException e) {
           if (model != null) {
             model.close();
+            mixed.forEach(GeneratorModel::close);
           }
           throw e;
         }
