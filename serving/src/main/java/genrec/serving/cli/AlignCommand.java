@@ -19,7 +19,7 @@ import genrec.generator.train.TensorFile;
 import genrec.generator.train.TrainData;
 import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.quantizer.io.AtomicFiles;
-import genrec.serving.http.ModelFiles;
+import genrec.cascade.pipeline.RunFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
         + "Ctrl-C writes a checkpoint; --resume continues it exactly.")
 final class AlignCommand implements Callable<Integer> {
   /** The folder under the run. */
-  static final String DIR = "align";
+  static final String DIR = genrec.cascade.pipeline.RunFolder.ALIGN_DIR;
   static final String REWARD_MODEL_FILE = "reward-model.json";
   static final String REWARD_FILE = "reward.json";
 
@@ -185,7 +185,7 @@ final class AlignCommand implements Callable<Integer> {
     // the generator learnt from the training split (without held-out items, if any)
     LeaveOneOutSplit split = ColdStart.trainingSplit(full, cold, false, "align");
     TrainData td = TrainData.of(split, codes);
-    try (GeneratorModel reference = ModelFiles.loadGenerator(runDir, codes)) {
+    try (GeneratorModel reference = RunFolder.of(runDir).generator(codes)) {
       if (reference.dataFingerprint().equals(TrainData.refit(full, codes).dataFingerprint())) {
         throw new IllegalArgumentException("the generator in " + runDir + " was trained with "
             + "--refit: alignment validates on the validation split, which it has seen; train "
@@ -215,7 +215,7 @@ final class AlignCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%s: %,d users, %,d items; aligning %s with DPO: %d steps "
               + "in %d rounds of %,d users, batch %d pairs, lr %.1e, beta %s, ce weight %s, "
               + "%d negative(s), lists of %d from beam %d; reward %s; best by %s; seed %d%s%n",
-          d.name(), d.users().size(), d.catalog().size(), runDir.resolve(ModelFiles.GENERATOR_DIR)
+          d.name(), d.users().size(), d.catalog().size(), runDir.resolve(RunFolder.GENERATOR_DIR)
               .resolve("model.bin"), c.steps(), c.rounds(), c.usersPerRound(), c.batchSize(),
           c.learningRate(), c.beta(), c.ceWeight(), c.negatives(), c.listSize(), c.beamWidth(),
           weights, c.selectBy().name().toLowerCase(Locale.ROOT), trainer.seed(),

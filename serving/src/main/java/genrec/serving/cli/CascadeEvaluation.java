@@ -51,7 +51,7 @@ final class CascadeEvaluation {
    */
   static Pipeline.Loader loader(DataCommand.DataOptions data, Dataset d, Path runDir,
       LeaveOneOutSplit split, int threads) {
-    String run = runDir.equals(Path.of("runs", d.name())) ? "" : " --run " + runDir;
+    String run = RunDir.runOption(d, runDir);
     return Pipeline.loader(RunFolder.of(runDir)).setCatalog(d.catalog()).setTrain(split.train())
         .optItemKnn(data.preset().baseline().itemKnn(threads))
         .optHistoryLength(data.preset().data().historyWindow())

@@ -66,7 +66,7 @@ final class EmbedCommand implements Callable<Integer> {
     if (batch < 1) {
       throw new IllegalArgumentException("--batch=" + batch + " must be >= 1");
     }
-    Path cache = runDir.resolve("embeddings");
+    Path cache = genrec.cascade.pipeline.RunFolder.of(runDir).embeddingsDir();
     long t0 = System.nanoTime();
     MiniLmEncoder.Builder b = MiniLmEncoder.builder();
     if (threads != null) {
