@@ -450,14 +450,13 @@ public final class GenrecServer {
       PipelineRequest p) {
     long parsed = System.nanoTime();
     metrics.stage("parse", parsed - t0);
-    int quota = p.quotas().getOrDefault(GeneratorChannel.NAME, 0);
+    // the library's request: it names the generator's search (twice its quota, the request's
+    // beam), which runs batched on the pool
+    genrec.cascade.pipeline.CascadeRequest request = p.toRequest(r, config.maxBeam());
     InferencePool.Job job = null;
-    if (quota > 0 && r.history().length > 0) {
-      // up to twice the quota, as for the other channels: room for the items the exposure
-      // filter drops
-      int topK = Math.min(config.maxBeam(), 2 * quota);
-      int beam = Math.min(config.maxBeam(), Math.max(r.beam(), topK));
-      job = new InferencePool.Job(model, r.history(), topK, beam, true);
+    if (request.generatorLength() != null && r.history().length > 0) {
+      job = new InferencePool.Job(model, r.history(), request.generatorLength(), request.beam(),
+          true);
     }
     InferencePool.Job j = job;
     Context ctx = vertx.getOrCreateContext();
@@ -505,7 +504,7 @@ public final class GenrecServer {
       cascadeWorkers.executeBlocking(() -> {
         try {
           genrec.cascade.pipeline.CascadeResult c = model.pipeline().recommend(
-              p.toRequest(r), res == null ? null : res.beam(), exposure);
+              request, res == null ? null : res.beam(), exposure);
           return cascadeResponse(model, r, p, c, res, t0, parsed);
         } finally {
           release.run();

@@ -363,10 +363,16 @@ public record PipelineRequest(
 
   /**
    * The library's request for this cascade and the user's part of {@code r} (history, k, user
-   * id, record exposure): what {@link Pipeline#recommend} answers.
+   * id, record exposure, beam): what {@link Pipeline#recommend} answers. The generator searches
+   * twice its quota (room for the items the exposure filter drops) with the request's beam, at
+   * least that wide, both at most {@code maxBeam}.
    */
-  CascadeRequest toRequest(RecommendRequest r) {
+  CascadeRequest toRequest(RecommendRequest r, int maxBeam) {
+    int quota = quotas.getOrDefault("generator", 0);
+    Integer topK = quota > 0 ? Math.min(maxBeam, 2 * quota) : null;
+    Integer beam = quota > 0 ? Math.min(maxBeam, Math.max(r.beam(), topK)) : null;
     return CascadeRequest.builder().setHistory(r.history()).optK(r.k()).optUserId(r.userId())
+        .optGeneratorLength(topK).optBeam(beam)
         .optRecordExposure(r.recordExposure() && r.userId() != null).optQuotas(quotas)
         .optRank(rank).optRerank(rerank, theta, window).optSimilarity(similarity)
         .optRules(rules)

@@ -80,7 +80,7 @@ class CascadeTest {
     for (int i = 0; i < items.length; i++) {
       scores[i] = generator.candidates().get(i).score();
     }
-    return model.pipeline().recommend(p.toRequest(r),
+    return model.pipeline().recommend(p.toRequest(r, 100),
         new BeamResult(items, scores, new int[items.length][]), store);
   }
 

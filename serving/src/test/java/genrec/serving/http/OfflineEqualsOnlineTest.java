@@ -1,5 +1,6 @@
 package genrec.serving.http;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +49,8 @@ class OfflineEqualsOnlineTest {
   static final int K = 10;
   static final int REQUEST_BEAM = 20;
   static final double TOLERANCE = 1e-5;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   @TempDir static Path dir;
   static Dataset dataset;
@@ -213,6 +216,12 @@ class OfflineEqualsOnlineTest {
           assertEquals(200, r.status(), r.body());
           CascadeResult want = offline.recommend(request(setting, h));
           assertSameList(r.json(), want, setting.json() + " " + Arrays.toString(h));
+          // the request object the server translates the JSON into asks the same
+          PipelineRequest p = PipelineRequest.parse(JSON.readTree(setting.json()),
+              PipelineConfig.defaults(), model, ServerConfig.builder().build());
+          CascadeRequest translated = p.toRequest(new RecommendRequest(null, h, K, REQUEST_BEAM,
+              true, List.of(), null, false), ServerConfig.builder().build().maxBeam());
+          assertArrayEquals(want.items(), offline.recommend(translated).items(), setting.json());
           if (h.length > 0) {
             assertEquals(K, want.slots().size(), "a full list: " + want);
           }
