@@ -3,6 +3,7 @@ package genrec.serving.cli;
 import genrec.cascade.pipeline.CascadeInputs;
 import genrec.cascade.pipeline.CascadeRecommender;
 import genrec.cascade.pipeline.Pipeline;
+import genrec.cascade.pipeline.PipelineLoader;
 import genrec.cascade.pipeline.RankerCascade;
 import genrec.cascade.pipeline.RankingStage;
 import genrec.cascade.pipeline.RunFolder;
@@ -49,7 +50,7 @@ final class CascadeEvaluation {
    * refit on {@code split}'s validation targets refused, the commands that make a missing
    * artifact named with this dataset and run.
    */
-  static Pipeline.Loader loader(DataCommand.DataOptions data, Dataset d, Path runDir,
+  static PipelineLoader loader(DataCommand.DataOptions data, Dataset d, Path runDir,
       LeaveOneOutSplit split, int threads) {
     String run = RunDir.runOption(d, runDir);
     return Pipeline.loader(RunFolder.of(runDir)).setCatalog(d.catalog()).setTrain(split.train())

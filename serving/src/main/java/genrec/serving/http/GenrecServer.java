@@ -452,7 +452,13 @@ public final class GenrecServer {
     metrics.stage("parse", parsed - t0);
     // the library's request: it names the generator's search (twice its quota, the request's
     // beam), which runs batched on the pool
-    genrec.cascade.pipeline.CascadeRequest request = p.toRequest(r, config.maxBeam());
+    genrec.cascade.pipeline.CascadeRequest request;
+    try {
+      request = p.toRequest(r, config.maxBeam());
+    } catch (RuntimeException e) {
+      model.release();
+      throw e;
+    }
     InferencePool.Job job = null;
     if (request.generatorLength() != null && r.history().length > 0) {
       job = new InferencePool.Job(model, r.history(), request.generatorLength(), request.beam(),

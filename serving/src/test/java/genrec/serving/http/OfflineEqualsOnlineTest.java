@@ -10,6 +10,7 @@ import genrec.cascade.pipeline.CascadeRecommender;
 import genrec.cascade.pipeline.CascadeRequest;
 import genrec.cascade.pipeline.CascadeResult;
 import genrec.cascade.pipeline.Pipeline;
+import genrec.cascade.pipeline.PipelineLoader;
 import genrec.cascade.pipeline.RunFolder;
 import genrec.cascade.rerank.MaxConsecutive;
 import genrec.cascade.rerank.MaxInFirst;
@@ -88,7 +89,7 @@ class OfflineEqualsOnlineTest {
     assertEquals(QUOTAS, offline.merger().describe());
   }
 
-  private static Pipeline.Loader evalLoader(LeaveOneOutSplit split) {
+  private static PipelineLoader evalLoader(LeaveOneOutSplit split) {
     return Pipeline.loader(RunFolder.of(run)).setCatalog(dataset.catalog())
         .setTrain(split.train()).optItemKnn(new ItemKnn.Options(0, 3, 1)).optHistoryLength(20)
         .optRefusingRefitOn(split);
