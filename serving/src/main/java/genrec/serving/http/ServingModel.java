@@ -79,7 +79,6 @@ public final class ServingModel implements ItemView {
   private final Generators generators;
   private volatile Pipeline pipeline;
   private final Map<String, java.time.Instant> addedAt = new ConcurrentHashMap<>();
-  private volatile CandidateScorer scorer;
   private RankingStage ranker; // the run's own trained ranker, closed with the model
 
   /** One generator with the trie of its own semantic-ID table. */
@@ -357,7 +356,7 @@ public final class ServingModel implements ItemView {
    * {@code ranker/} ({@code genrec rank train}) served with its dataset gets its ranker at load.
    */
   public CandidateScorer scorer() {
-    return scorer;
+    return pipeline.scorer();
   }
 
   /**
@@ -365,7 +364,6 @@ public final class ServingModel implements ItemView {
    * ranker; null removes it).
    */
   public void setScorer(CandidateScorer scorer) {
-    this.scorer = scorer;
     this.pipeline = pipeline(scorer);
   }
 
