@@ -2,6 +2,8 @@ package genrec.cascade.rank;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.cascade.pipeline.CascadeInputs;
+import genrec.cascade.pipeline.CascadeRecommender;
 import genrec.cascade.rank.features.QueryScorer;
 import genrec.cascade.rank.features.RankExamples;
 import genrec.cascade.rank.features.RankRows;

@@ -96,6 +96,15 @@ public final class ContentKnn implements Recommender {
     return new ContentKnn(n, dim, unit, options);
   }
 
+  /**
+   * Item {@code item}'s vector scaled to unit length (zero when its vector was zero): the one
+   * normalisation of the text vectors, which the re-ranker's text similarity reads too.
+   */
+  public float[] unitVector(int item) {
+    java.util.Objects.checkIndex(item, numItems);
+    return java.util.Arrays.copyOfRange(unit, item * dim, (item + 1) * dim);
+  }
+
   @Override
   public String name() {
     return "ContentKNN";

@@ -1,11 +1,12 @@
 package genrec.serving.cli;
 
+import genrec.cascade.pipeline.RunFolder;
 import genrec.cascade.recall.RunEmbeddings;
 import genrec.core.io.AtomicFiles;
 import genrec.core.tensor.TensorFile;
 import genrec.generator.align.AlignConfig;
-import genrec.generator.align.AlignReward;
 import genrec.generator.align.AlignResult;
+import genrec.generator.align.AlignReward;
 import genrec.generator.align.CompositeReward;
 import genrec.generator.align.DpoTrainer;
 import genrec.generator.align.ItemSimilarity;
@@ -20,6 +21,8 @@ import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.TrainData;
 import genrec.quantizer.embed.EmbeddingMatrix;
 import genrec.serving.http.ModelFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
@@ -41,7 +44,7 @@ import picocli.CommandLine.Option;
         + "Ctrl-C writes a checkpoint; --resume continues it exactly.")
 final class AlignCommand implements Callable<Integer> {
   /** The folder under the run. */
-  static final String DIR = "align";
+  static final String DIR = genrec.cascade.pipeline.RunFolder.ALIGN_DIR;
 
   @Mixin DataCommand.DataOptions data;
 
@@ -179,7 +182,7 @@ final class AlignCommand implements Callable<Integer> {
     // the generator learnt from the training split (without held-out items, if any)
     LeaveOneOutSplit split = ColdStart.trainingSplit(full, cold, false, "align");
     TrainData td = TrainData.of(split, codes);
-    try (GeneratorModel reference = ModelFiles.loadGenerator(runDir, codes)) {
+    try (GeneratorModel reference = RunFolder.of(runDir).generator(codes)) {
       if (TrainedOn.of(reference, full, codes).refit()) {
         throw new IllegalArgumentException("the generator in " + runDir + " was trained with "
             + "--refit: alignment validates on the validation split, which it has seen; train "
@@ -195,7 +198,7 @@ final class AlignCommand implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%s: %,d users, %,d items; aligning %s with DPO: %d steps "
               + "in %d rounds of %,d users, batch %d pairs, lr %.1e, beta %s, ce weight %s, "
               + "%d negative(s), lists of %d from beam %d; reward %s; best by %s; seed %d%s%n",
-          d.name(), d.users().size(), d.catalog().size(), runDir.resolve(ModelFiles.GENERATOR_DIR)
+          d.name(), d.users().size(), d.catalog().size(), runDir.resolve(RunFolder.GENERATOR_DIR)
               .resolve("model.bin"), c.steps(), c.rounds(), c.usersPerRound(), c.batchSize(),
           c.learningRate(), c.beta(), c.ceWeight(), c.negatives(), c.listSize(), c.beamWidth(),
           weights, c.selectBy().name().toLowerCase(Locale.ROOT), trainer.seed(),

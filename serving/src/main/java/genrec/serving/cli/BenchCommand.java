@@ -101,7 +101,7 @@ final class BenchCommand implements Runnable {
       requirePositive("--beams", beams);
       requirePositive("--batches", batches);
       Dataset d = data.load();
-      Path qdir = quantizer != null ? quantizer : run.dir(d).resolve("quantizer");
+      Path qdir = quantizer != null ? quantizer : run.folder(d).quantizerDir();
       Path tsv = qdir.resolve("sid.tsv");
       if (!Files.exists(tsv)) {
         throw new DataFormatException(tsv, 0, null,

@@ -1,7 +1,12 @@
 package genrec.serving.cli;
 
-import genrec.cascade.rank.CascadeInputs;
-import genrec.cascade.rank.CascadeRecommender;
+import genrec.cascade.pipeline.CascadeInputs;
+import genrec.cascade.pipeline.CascadeRecommender;
+import genrec.cascade.pipeline.Pipeline;
+import genrec.cascade.pipeline.PipelineLoader;
+import genrec.cascade.pipeline.RankerCascade;
+import genrec.cascade.pipeline.RankingStage;
+import genrec.cascade.pipeline.RunFolder;
 import genrec.cascade.rank.features.CascadeData;
 import genrec.cascade.rank.features.QueryScorer;
 import genrec.cascade.rank.features.RankExamples;
@@ -18,17 +23,17 @@ import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.eval.EvalReport;
 import genrec.generator.eval.Evaluator;
 import genrec.generator.eval.Recommender;
-import genrec.serving.http.RankerCascade;
+import genrec.cascade.pipeline.RankerCascade;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code genrec eval --cascade}: recall → rank → top-K with the run's trained ranker, beside
- * every channel alone (the generator when the run has one, ItemKNN, MostPop, ContentKNN), on the
- * test and validation splits; then the ranker's per-task AUC and GAUC on the test split's
- * candidate lists.
+ * {@code genrec eval --cascade}: recall → rank → top-K with the run's trained ranker (the run's
+ * {@link Pipeline}, as {@code genrec serve} runs it), beside every channel alone (the generator
+ * when the run has one, ItemKNN, MostPop, ContentKNN), on the test and validation splits; then
+ * the ranker's per-task AUC and GAUC on the test split's candidate lists.
  */
 final class CascadeEvaluation {
   private CascadeEvaluation() {}
@@ -42,6 +47,23 @@ final class CascadeEvaluation {
     }
   }
 
+  /**
+   * The loader of a run's pipeline as the cascade commands load it: the channels fitted on
+   * {@code split}'s training histories with the preset's ItemKNN and history window, a generator
+   * refit on {@code split}'s validation targets refused, the commands that make a missing
+   * artifact named with this dataset and run.
+   */
+  static PipelineLoader loader(DataCommand.DataOptions data, Dataset d, Path runDir,
+      LeaveOneOutSplit split, int threads) {
+    String run = RunDir.runOption(d, runDir);
+    return Pipeline.loader(RunFolder.of(runDir)).setCatalog(d.catalog()).setTrain(split.train())
+        .optItemKnn(data.preset().baseline().itemKnn(threads))
+        .optHistoryLength(data.preset().data().historyWindow())
+        .optRefusingRefitOn(split)
+        .optCommands("genrec embed --data " + data.data + run,
+            "genrec quantize --data " + data.data + run);
+  }
+
   static int run(DataCommand.DataOptions data, Path runDir, Dataset d, int threads) {
     RankerCascade spec = cascadeOf(runDir);
     LeaveOneOutSplit loo = LeaveOneOutSplit.of(d);
@@ -49,42 +71,30 @@ final class CascadeEvaluation {
     LeaveOneOutSplit split = ColdStart.trainingSplit(loo, cold, false, "eval --cascade");
     List<EvalReport> reports = new ArrayList<>();
     List<String> aucLines = new ArrayList<>();
-    try (CascadeSetup setup = CascadeSetup.open(data, d, runDir, spec.quotas(), spec.beam(),
-            threads, split);
-        RankerModel ranker = RankerModel.load(runDir.resolve(RankerCascade.DIR))) {
-      setup.notes.forEach(n -> System.out.println("note: " + n));
-      if (!setup.merger.describe().equals(spec.quotas())) {
-        throw new IllegalArgumentException("--cascade: the ranker was trained on the cascade "
-            + spec.quotas() + " but the run now gives " + setup.merger.describe()
-            + "; retrain with 'genrec rank train'");
-      }
-      CascadeInputs inputs = setup.fit(split.train());
-      if (!inputs.features().names().equals(spec.features())) {
-        throw new IllegalArgumentException("--cascade: the ranker's features differ from this "
-            + "version's; retrain with 'genrec rank train'");
-      }
+    try (Pipeline pipeline = loader(data, d, runDir, split, threads).load()) {
+      pipeline.notes().forEach(n -> System.out.println("note: " + n));
+      RankingStage stage = pipeline.ranker();
+      RankerModel ranker = stage.model();
       int tasks = ranker.tasks().size();
-      QueryScorer scorer = q -> {
-        RankRows rows = RankExamples.rows(q, tasks);
-        return ranker.score(rows, rows.allRows());
-      };
+      CascadeInputs inputs = pipeline.inputs();
       List<int[]> fitOn = split.train();
       List<Recommender> models = new ArrayList<>();
-      models.add(new CascadeRecommender("cascade (" + setup.merger.describe() + ", "
+      models.add(new CascadeRecommender("cascade (" + pipeline.merger().describe() + ", "
           + ranker.config().mixture().name().toLowerCase(Locale.ROOT).replace('_', '-') + ")",
-          inputs, scorer));
-      if (setup.hasGenerator()) {
+          pipeline));
+      if (pipeline.hasGenerator()) {
         models.add(new ChannelRecommender(inputs, "generator",
-            "generator alone (beam " + setup.beamWidth() + ")"));
+            "generator alone (beam " + pipeline.beamWidth() + ")"));
       }
       models.add(MostPop.fit(fitOn, split.numItems(), true));
-      models.add(ItemKnn.fit(fitOn, split.numItems(), setup.knnOptions));
-      if (setup.text != null) {
-        models.add(setup.text);
+      models.add(ItemKnn.fit(fitOn, split.numItems(),
+          data.preset().baseline().itemKnn(threads)));
+      if (pipeline.recall().text() != null) {
+        models.add(pipeline.recall().text());
       }
       System.out.printf(Locale.ROOT, "%s: %,d users evaluated, %,d items; cascade %s; ranker "
           + "tasks %s%n", d.name(), loo.test().size(), d.catalog().size(),
-          setup.merger.describe(), ranker.tasks());
+          pipeline.merger().describe(), ranker.tasks());
       Evaluator ev = new Evaluator(new int[] {5, 10}, threads);
       for (Recommender m : models) {
         for (String which : new String[] {"test", "validation"}) {
@@ -101,7 +111,7 @@ final class CascadeEvaluation {
       if (cd.tasks().equals(ranker.tasks())) {
         RankExamples test;
         try (Progress p = Progress.start("rank auc (test)", split.test().size(), "users")) {
-          test = RankExamples.build(inputs.channels(), setup.merger, inputs.features(),
+          test = RankExamples.build(inputs.channels(), pipeline.merger(), inputs.features(),
               cd.tasks(), cd.cases(split.test()), false, 0, 42, threads, p);
         }
         if (!test.queries().isEmpty()) {

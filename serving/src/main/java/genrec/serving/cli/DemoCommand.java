@@ -5,7 +5,7 @@ import genrec.generator.data.Datasets;
 import genrec.generator.train.GeneratorTrainer;
 import genrec.quantizer.sid.SidArtifacts;
 import genrec.serving.config.Preset;
-import genrec.serving.http.ModelFiles;
+import genrec.cascade.pipeline.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,13 +72,13 @@ final class DemoCommand implements Callable<Integer> {
       System.out.println("== 1/4 dataset: " + dataDir);
     }
     String[] common = {"--data", dataDir.toString(), "--preset", preset, "--run", runDir.toString()};
-    if (fresh || !Files.isRegularFile(runDir.resolve(ModelFiles.QUANTIZER_DIR)
+    if (fresh || !Files.isRegularFile(runDir.resolve(RunFolder.QUANTIZER_DIR)
         .resolve(SidArtifacts.TABLE_FILE))) {
       step("2/4 embed item text (MiniLM) + semantic IDs (quantizer)", args("quantize", common));
     } else {
-      System.out.println("== 2/4 semantic IDs: reusing " + runDir.resolve(ModelFiles.QUANTIZER_DIR));
+      System.out.println("== 2/4 semantic IDs: reusing " + runDir.resolve(RunFolder.QUANTIZER_DIR));
     }
-    Path model = runDir.resolve(ModelFiles.GENERATOR_DIR).resolve(GeneratorTrainer.MODEL_FILE);
+    Path model = runDir.resolve(RunFolder.GENERATOR_DIR).resolve(GeneratorTrainer.MODEL_FILE);
     if (fresh || !Files.isRegularFile(model)) {
       List<String> train = new ArrayList<>(List.of(args("train", common)));
       train.addAll(List.of("--layout", "sequence", "--max-minutes",

@@ -34,6 +34,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import genrec.serving.http.CatalogSnapshot;
+import genrec.cascade.pipeline.RunFolder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -119,7 +121,7 @@ final class QuantizeCommand implements Callable<Integer> {
     int cfK = cfNeighbours != null ? cfNeighbours : q.cfNeighbours();
     String m = method != null ? method : q.method();
     long s = seed != null ? seed : q.seed();
-    Path outDir = out != null ? out : run.dir(d).resolve("quantizer");
+    Path outDir = out != null ? out : run.folder(d).quantizerDir();
     EmbeddingMatrix emb = embeddings != null
         ? CatalogEmbedding.inCatalogOrder(EmbeddingFiles.read(embeddings), d.catalog(), embeddings)
         : CatalogEmbedding.of(d.catalog(), run.dir(d).resolve("embeddings"),
@@ -267,10 +269,10 @@ final class QuantizeCommand implements Callable<Integer> {
         emb = enc.embed(added, MiniLmEncoder.DEFAULT_BATCH_SIZE, p);
       }
       SemanticIdTable grown;
-      try (Quantizer q = ModelFiles.loadQuantizer(SidArtifacts.modelDir(dir))) {
+      try (Quantizer q = RunFolder.loadQuantizer(SidArtifacts.modelDir(dir))) {
         grown = table.assign(emb, q);
       }
-      ModelFiles.persistAdded(dir, grown, added.items());
+      RunFolder.persistAdded(dir, grown, added.items());
       for (var it : added.items()) {
         int[] c = grown.codes(it.id());
         System.out.printf(Locale.ROOT, "%s\t(%d, %d, %d, %d)\t%s%n", it.id(), c[0], c[1], c[2], c[3], it.title());

@@ -1,6 +1,8 @@
 package genrec.serving.cli;
 
-import genrec.cascade.rank.CascadeInputs;
+import genrec.cascade.pipeline.CascadeInputs;
+import genrec.cascade.pipeline.Pipeline;
+import genrec.cascade.pipeline.RankerCascade;
 import genrec.cascade.rank.features.RankExamples;
 import genrec.cascade.rank.features.RankFeatures;
 import genrec.cascade.rank.features.RankRows;
@@ -9,7 +11,6 @@ import genrec.cascade.recall.MergedCandidates;
 import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
-import genrec.serving.http.RankerCascade;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -68,10 +69,10 @@ final class RankBenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--quotas " + asked + ": the ranker reads the channels of "
           + spec.quotas() + ", in that order");
     }
-    try (CascadeSetup setup = CascadeSetup.open(data, d, runDir, asked, spec.beam(), 1,
-            split);
+    try (Pipeline setup = CascadeEvaluation.loader(data, d, runDir, split, 1).optQuotas(asked)
+            .optBeam(spec.beam()).optRanker(false).load();
         RankerModel ranker = RankerModel.load(runDir.resolve(RankerCascade.DIR))) {
-      CascadeInputs inputs = setup.fit(split.train());
+      CascadeInputs inputs = setup.inputs();
       List<LeaveOneOutSplit.EvalCase> cases =
           Sampling.sample(split.validation(), warmup + users, seed);
       int n = cases.size() - Math.min(warmup, cases.size() - 1);
@@ -103,7 +104,7 @@ final class RankBenchCommand implements Callable<Integer> {
         rank[k] = features[k] + forward[k];
       }
       System.out.printf(Locale.ROOT, "%s: cascade %s, %d users timed (%d warm-up), candidates "
-          + "per user median %d (max %d)%n", d.name(), setup.merger.describe(), n,
+          + "per user median %d (max %d)%n", d.name(), setup.merger().describe(), n,
           cases.size() - n, (int) pct(Arrays.stream(sizes).asDoubleStream().toArray(), 50),
           Arrays.stream(sizes).max().orElse(0));
       System.out.println("| stage | p50 ms | p90 ms | p99 ms |");

@@ -1,6 +1,8 @@
 package genrec.serving.cli;
 
-import genrec.cascade.rank.CascadeInputs;
+import genrec.cascade.pipeline.CascadeInputs;
+import genrec.cascade.pipeline.Pipeline;
+import genrec.cascade.pipeline.RankerCascade;
 import genrec.cascade.rank.features.CascadeData;
 import genrec.cascade.rank.features.RankExamples;
 import genrec.cascade.rank.model.RankerConfig;
@@ -12,7 +14,7 @@ import genrec.core.io.Progress;
 import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
-import genrec.serving.http.RankerCascade;
+import genrec.cascade.pipeline.RankerCascade;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +48,7 @@ final class RankCommand implements Runnable {
 
     @Mixin RunDir run;
 
-    @Option(names = "--quotas", defaultValue = CascadeSetup.DEFAULT_QUOTAS,
+    @Option(names = "--quotas", defaultValue = Pipeline.DEFAULT_QUOTAS,
         description = "Candidates each channel adds, name=count in priority order (default "
             + "${DEFAULT-VALUE}); channels the run cannot build are dropped with a note.")
     String quotas;
@@ -119,8 +121,10 @@ final class RankCommand implements Runnable {
       ColdItems cold = ColdStart.of(d, runDir);
       LeaveOneOutSplit split = ColdStart.trainingSplit(loo, cold, false, "rank train");
       CascadeData cd = new CascadeData(d, split, likedAt);
-      try (CascadeSetup setup = CascadeSetup.open(data, d, runDir, quotas, beam, th, split)) {
-        setup.notes.forEach(n -> System.out.println("note: " + n));
+      int historyLength = data.preset().data().historyWindow();
+      try (Pipeline setup = CascadeEvaluation.loader(data, d, runDir, split, th)
+          .optQuotas(quotas).optBeam(beam).optRanker(false).load()) {
+        setup.notes().forEach(n -> System.out.println("note: " + n));
         if (setup.hasGenerator()) {
           System.out.println("note: the generator was trained on every training item, the "
               + "targets of the ranker's training cases included: its scores there are more "
@@ -131,19 +135,19 @@ final class RankCommand implements Runnable {
             Sampling.sample(cd.validationCases(), validationUsers == 0 ? null : validationUsers, seed + 1);
         System.out.printf(Locale.ROOT, "%s: %,d users, %,d items; cascade %s; tasks %s; "
             + "%,d training cases, %,d validation cases%n", d.name(), d.users().size(),
-            d.catalog().size(), setup.merger.describe(), cd.tasks(), trainCases.size(),
+            d.catalog().size(), setup.merger().describe(), cd.tasks(), trainCases.size(),
             valCases.size());
         long t0 = System.nanoTime();
-        CascadeInputs trainInputs = setup.fit(cd.trainFit(positions));
+        CascadeInputs trainInputs = setup.inputs(cd.trainFit(positions));
         RankExamples train;
         try (Progress p = Progress.start("rank examples (train)", trainCases.size(), "users")) {
-          train = RankExamples.build(trainInputs.channels(), setup.merger,
+          train = RankExamples.build(trainInputs.channels(), setup.merger(),
               trainInputs.features(), cd.tasks(), trainCases, false, negatives, seed, th, p);
         }
-        CascadeInputs valInputs = setup.fit(split.train());
+        CascadeInputs valInputs = setup.inputs();
         RankExamples val;
         try (Progress p = Progress.start("rank examples (validation)", valCases.size(), "users")) {
-          val = RankExamples.build(valInputs.channels(), setup.merger, valInputs.features(),
+          val = RankExamples.build(valInputs.channels(), setup.merger(), valInputs.features(),
               cd.tasks(), valCases, false, 0, seed, th, p);
         }
         System.out.printf(Locale.ROOT, "examples: training %,d rows (%,d of %,d cases reached "
@@ -157,8 +161,8 @@ final class RankCommand implements Runnable {
               + "channels' candidates: nothing to learn from");
         }
         RankerConfig config = RankerConfig.builder()
-            .setData(trainInputs.features().numDense(), d.catalog().size(), codebookSize(setup),
-                setup.historyLength)
+            .setData(trainInputs.features().numDense(), d.catalog().size(),
+                codebookSize(setup.codes()), historyLength)
             .setTasks(cd.tasks())
             .optMixture(mix)
             .build();
@@ -171,7 +175,7 @@ final class RankCommand implements Runnable {
         try (RankerModel model = result.model()) {
           model.save(out);
         }
-        new RankerCascade(setup.merger.describe(), beam, setup.historyLength, likedAt, cd.tasks(),
+        new RankerCascade(setup.merger().describe(), beam, historyLength, likedAt, cd.tasks(),
             trainInputs.features().names()).write(out.resolve(RankerCascade.FILE));
         System.out.print(table(result, cd.tasks()));
         System.out.printf(Locale.ROOT, "trained in %.1f s; wrote %s (best epoch %d: validation "
@@ -206,10 +210,10 @@ final class RankCommand implements Runnable {
       return b.toString();
     }
 
-    private static int codebookSize(CascadeSetup setup) {
+    private static int codebookSize(int[][] codes) {
       int max = 0;
-      if (setup.codes != null) {
-        for (int[] c : setup.codes) {
+      if (codes != null) {
+        for (int[] c : codes) {
           for (int l = 0; l < 3; l++) {
             max = Math.max(max, c[l] + 1);
           }

@@ -23,7 +23,7 @@ import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.GeneratorTrainer;
 import genrec.generator.train.TrainData;
 import genrec.quantizer.sid.SidArtifacts;
-import genrec.serving.http.ModelFiles;
+import genrec.cascade.pipeline.RunFolder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,16 +142,16 @@ final class RecallCommand implements Callable<Integer> {
       for (String name : wanted) {
         switch (name) {
           case GeneratorChannel.NAME -> {
-            Path modelFile = runDir.resolve(ModelFiles.GENERATOR_DIR)
+            Path modelFile = runDir.resolve(RunFolder.GENERATOR_DIR)
                 .resolve(GeneratorTrainer.MODEL_FILE);
-            Path sid = runDir.resolve(ModelFiles.QUANTIZER_DIR).resolve(SidArtifacts.TABLE_FILE);
+            Path sid = runDir.resolve(RunFolder.QUANTIZER_DIR).resolve(SidArtifacts.TABLE_FILE);
             if (!Files.isRegularFile(modelFile) || !Files.isRegularFile(sid)) {
               notes.add("generator: skipped, the run has no trained generator (" + modelFile
                   + "; run 'genrec train' first)");
               continue;
             }
-            int[][] codes = TrainCommand.itemCodes(d, runDir, data.data);
-            model = ModelFiles.loadGenerator(runDir, codes);
+            int[][] codes = RunDir.itemCodes(d, runDir, data.data);
+            model = RunFolder.of(runDir).generator(codes);
             boolean trainedOnValidation = TrainedOn.of(model, loo, codes).refit();
             if (trainedOnValidation && split.equals("validation")) {
               notes.add("generator: skipped, it was trained with --refit and has seen the "

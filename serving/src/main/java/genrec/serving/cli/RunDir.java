@@ -1,5 +1,6 @@
 package genrec.serving.cli;
 
+import genrec.cascade.pipeline.RunFolder;
 import genrec.generator.data.Dataset;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -15,5 +16,26 @@ final class RunDir {
 
   Path dir(Dataset d) {
     return run != null ? run : Path.of("runs", d.name());
+  }
+
+  /** The run folder of {@code d}, as the class that owns its layout. */
+  RunFolder folder(Dataset d) {
+    return RunFolder.of(dir(d));
+  }
+
+  /**
+   * Every catalogue item's semantic ID from {@code RUN/quantizer/sid.tsv}, in catalogue order;
+   * a missing table names the command that makes it for this dataset and run.
+   *
+   * @throws IllegalArgumentException if the table is missing (run {@code genrec quantize})
+   */
+  static int[][] itemCodes(Dataset d, Path runDir, Path dataArg) {
+    return RunFolder.of(runDir).codes(d.catalog(), "genrec quantize --data " + dataArg
+        + runOption(d, runDir));
+  }
+
+  /** {@code " --run DIR"} when {@code runDir} is not the dataset's default run folder, else "". */
+  static String runOption(Dataset d, Path runDir) {
+    return runDir.equals(Path.of("runs", d.name())) ? "" : " --run " + runDir;
   }
 }

@@ -16,7 +16,6 @@ import genrec.quantizer.sid.SemanticIdTable;
 import genrec.quantizer.sid.SidArtifacts;
 import genrec.serving.config.Preset;
 import genrec.serving.http.CatalogSnapshot;
-import genrec.serving.http.ModelFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -137,7 +136,7 @@ final class TrainCommand implements Callable<Integer> {
     int[][] codes = itemCodes(d, runDir, data.data);
     LeaveOneOutSplit split = LeaveOneOutSplit.of(d);
     ColdItems cold = ColdStart.of(d, runDir);
-    Path out = runDir.resolve("generator");
+    Path out = genrec.cascade.pipeline.RunFolder.of(runDir).generatorDir();
     Path checkpoint = out.resolve(GeneratorTrainer.CHECKPOINT_FILE);
     GeneratorTrainer.Builder b;
     TrainData td;
@@ -174,7 +173,8 @@ final class TrainCommand implements Callable<Integer> {
       Preset preset = data.preset();
       // the quantizer's codebook, or more if a dedup code goes beyond it
       int k = Math.max(codeRange(codes),
-          SidArtifacts.loadTable(runDir.resolve("quantizer")).codebookSize());
+          SidArtifacts.loadTable(genrec.cascade.pipeline.RunFolder.of(runDir).quantizerDir())
+              .codebookSize());
       GeneratorConfig mc = modelConfig(preset, layout, preset.data().historyWindow(), k);
       if (dropout != null) {
         if (!(dropout >= 0f && dropout < 1f)) {
@@ -307,8 +307,7 @@ final class TrainCommand implements Callable<Integer> {
    * @throws IllegalArgumentException if the table is missing (run {@code genrec quantize})
    */
   static int[][] itemCodes(Dataset d, Path runDir, Path dataArg) {
-    return ModelFiles.itemCodes(d, runDir, "genrec quantize --data " + dataArg
-        + (runDir.equals(Path.of("runs", d.name())) ? "" : " --run " + runDir));
+    return RunDir.itemCodes(d, runDir, dataArg);
   }
 
 }

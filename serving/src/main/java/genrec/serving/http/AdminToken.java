@@ -21,7 +21,7 @@ import java.util.Set;
  */
 public final class AdminToken {
   /** Where {@code genrec serve} writes a generated token: {@code RUN/admin-token}. */
-  public static final String FILE = "admin-token";
+  public static final String FILE = genrec.cascade.pipeline.RunFolder.ADMIN_TOKEN_FILE;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Set<PosixFilePermission> OWNER_ONLY =
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);

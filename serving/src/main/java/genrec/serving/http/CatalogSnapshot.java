@@ -42,7 +42,7 @@ import java.util.stream.IntStream;
  */
 public record CatalogSnapshot(String dataset, Catalog catalog, int[] interactions) {
   /** The file in a run folder. */
-  public static final String FILE = "catalog.jsonl";
+  public static final String FILE = genrec.cascade.pipeline.RunFolder.CATALOG_FILE;
   /** The header's {@code format}. */
   public static final String FORMAT = "genrec-catalog";
   /** The version this code writes and the newest it reads. */

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * and {@code DIR/}{@value ItemExposureCounts#FILE} by {@link #saveIfChanged}, which the server
  * calls periodically and at shutdown; loaded by {@link #open}. Thread-safe.
  */
-final class ExposureStore {
+final class ExposureStore implements genrec.cascade.pipeline.ExposureLog {
   private static final Logger LOG = LoggerFactory.getLogger(ExposureStore.class);
 
   private final Path dir;
@@ -67,21 +67,25 @@ final class ExposureStore {
         counts != null ? counts : new ItemExposureCounts());
   }
 
-  boolean seen(String user, String item) {
+  @Override
+  public boolean seen(String user, String item) {
     return shown.seen(user, item);
   }
 
-  void record(String user, Collection<String> items) {
+  @Override
+  public void record(String user, Collection<String> items) {
     shown.record(user, items);
     changed.set(true);
   }
 
-  ItemExposureCounts counts() {
+  @Override
+  public ItemExposureCounts counts() {
     return counts;
   }
 
   /** Marks the new-item counts changed (the cold-start stage counted showings). */
-  void countsChanged() {
+  @Override
+  public void countsChanged() {
     changed.set(true);
   }
 

@@ -1,6 +1,9 @@
 package genrec.serving.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import genrec.cascade.pipeline.CascadeRequest;
+import genrec.cascade.pipeline.Pipeline;
+import genrec.cascade.pipeline.RecallChannels;
 import genrec.cascade.rerank.MaxConsecutive;
 import genrec.cascade.rerank.MaxInFirst;
 import genrec.cascade.rerank.MaxPerWindow;
@@ -67,7 +70,7 @@ public record PipelineRequest(
   static final List<String> RULES = List.of("max_consecutive", "max_per_window", "max_in_first",
       "pinned_slot");
   /** The one label candidates carry: an item's first category. */
-  static final String LABEL = "category";
+  static final String LABEL = Pipeline.LABEL;
   /** Largest quota of a channel other than the generator (whose limit is the largest beam). */
   static final int MAX_QUOTA = 1000;
   static final int MAX_RULES = 20;
@@ -97,7 +100,7 @@ public record PipelineRequest(
       JsonBody.onlyFields(p, FIELDS, "pipeline.");
     }
     List<String> notes = new ArrayList<>();
-    RecallSources sources = model.recall();
+    Pipeline sources = model.pipeline();
     // recall
     Map<String, Integer> quotas = new LinkedHashMap<>();
     JsonNode recall = given ? p.get("recall") : null;
@@ -115,7 +118,7 @@ public record PipelineRequest(
               + String.join(", ", PipelineConfig.CHANNELS) + ")");
         }
         if (!sources.has(e.getKey())) {
-          throw new BadRequest(400, at, at + ": " + RecallSources.missing(e.getKey()));
+          throw new BadRequest(400, at, at + ": " + RecallChannels.missing(e.getKey()));
         }
         int max = e.getKey().equals("generator") ? config.maxBeam() : MAX_QUOTA;
         quotas.put(e.getKey(), intValue(e.getValue(), at, 0, max));
@@ -125,7 +128,7 @@ public record PipelineRequest(
         if (sources.has(c)) {
           quotas.put(c, Math.min(q, c.equals("generator") ? config.maxBeam() : MAX_QUOTA));
         } else if (q > 0) {
-          notes.add("recall: channel " + c + " skipped (" + RecallSources.missing(c) + ")");
+          notes.add("recall: channel " + c + " skipped (" + RecallChannels.missing(c) + ")");
         }
       });
     }
@@ -171,7 +174,7 @@ public record PipelineRequest(
       throw new BadRequest(400, "pipeline.rerank.theta", "pipeline.rerank.theta=" + theta
           + " must be below 1 for dpp (1 would ignore diversity: use method 'none')");
     }
-    if (!method.equals("none") && similarity.equals("text") && !sources.hasVectors()) {
+    if (!method.equals("none") && similarity.equals("text") && !sources.recall().hasVectors()) {
       if (rr != null && rr.has("similarity")) {
         throw new BadRequest(400, "pipeline.rerank.similarity", "pipeline.rerank.similarity: "
             + "'text' needs the run's item embeddings: run 'genrec embed' for this run");
@@ -360,5 +363,24 @@ public record PipelineRequest(
   /** Whether the cold-start stage does anything (a boost or a share). */
   boolean coldStart() {
     return coldStartBoost > 0 || coldStartShare > 0;
+  }
+
+  /**
+   * The library's request for this cascade and the user's part of {@code r} (history, k, user
+   * id, record exposure, beam): what {@link Pipeline#recommend} answers. The generator searches
+   * twice its quota (room for the items the exposure filter drops) with the request's beam, at
+   * least that wide, both at most {@code maxBeam}.
+   */
+  CascadeRequest toRequest(RecommendRequest r, int maxBeam) {
+    int quota = quotas.getOrDefault("generator", 0);
+    Integer topK = quota > 0 ? Math.min(maxBeam, 2 * quota) : null;
+    Integer beam = quota > 0 ? Math.min(maxBeam, Math.max(r.beam(), topK)) : null;
+    return CascadeRequest.builder().setHistory(r.history()).optK(r.k()).optUserId(r.userId())
+        .optGeneratorLength(topK).optBeam(beam)
+        .optRecordExposure(r.recordExposure() && r.userId() != null).optQuotas(quotas)
+        .optRank(rank).optRerank(rerank, theta, window).optSimilarity(similarity)
+        .optRules(rules)
+        .optColdStart(coldStartBoost, coldStartShare, coldStartCap, coldStartMaxAge)
+        .optExposureFilter(exposureFilter).build();
   }
 }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /v1/recommend}: a {@link RecommendRequest} answered with the generator's list (beam
  * search on the {@link InferencePool}, under the request timeout), popular items for an empty
  * history, or with a {@code pipeline} the whole cascade ({@link PipelineRequest}, {@link
- * Cascade}) on {@code genrec-cascade} workers. Overload (a full queue) is a 503 with {@code
+ * genrec.cascade.pipeline.Pipeline}) on {@code genrec-cascade} workers. Overload (a full queue)
+ * is a 503 with {@code
  * Retry-After}, a missed deadline a 504; the event loop only parses and writes JSON.
  */
 final class RecommendRoutes {
@@ -164,21 +165,27 @@ final class RecommendRoutes {
 
   /**
    * The cascade: the generator's list from the pool (when it has a quota and the history is not
-   * empty), then the other stages on a {@code genrec-cascade} worker ({@link Cascade}), under
+   * empty), then the other stages on a {@code genrec-cascade} worker (the model's {@link
+   * genrec.cascade.pipeline.Pipeline}, which the evaluation calls too), under
    * the same request timeout.
    */
   private void cascade(HttpServerRequest req, long t0, ServingModel model, RecommendRequest r,
       PipelineRequest p) {
     long parsed = System.nanoTime();
     metrics.stage("parse", parsed - t0);
-    int quota = p.quotas().getOrDefault(GeneratorChannel.NAME, 0);
+    // the library's request: it names the generator's search (twice its quota, the request's
+    // beam), which runs batched on the pool
+    genrec.cascade.pipeline.CascadeRequest request;
+    try {
+      request = p.toRequest(r, config.maxBeam());
+    } catch (RuntimeException e) {
+      model.release();
+      throw e;
+    }
     InferencePool.Job job = null;
-    if (quota > 0 && r.history().length > 0) {
-      // up to twice the quota, as for the other channels: room for the items the exposure
-      // filter drops
-      int topK = Math.min(config.maxBeam(), 2 * quota);
-      int beam = Math.min(config.maxBeam(), Math.max(r.beam(), topK));
-      job = new InferencePool.Job(model, r.history(), topK, beam, true);
+    if (request.generatorLength() != null && r.history().length > 0) {
+      job = new InferencePool.Job(model, r.history(), request.generatorLength(), request.beam(),
+          true);
     }
     InferencePool.Job j = job;
     Context ctx = vertx.getOrCreateContext();
@@ -225,9 +232,8 @@ final class RecommendRoutes {
       }
       cascadeWorkers.executeBlocking(() -> {
         try {
-          ChannelCandidates gen = res == null ? null : generatorList(res.beam(), r.history());
-          Cascade.Result c = Cascade.run(model, r.history(), r.k(), r.userId(),
-              r.recordExposure(), p, gen, exposure);
+          genrec.cascade.pipeline.CascadeResult c = model.pipeline().recommend(
+              request, res == null ? null : res.beam(), exposure);
           return cascadeResponse(model, r, p, c, res, t0, parsed);
         } finally {
           release.run();
@@ -262,37 +268,15 @@ final class RecommendRoutes {
     }
   }
 
-  /**
-   * The generator's hypotheses as a channel list: items it cannot name and history items left
-   * out, in its order; a score above the one before it (a mixture's merged list need not be
-   * sorted by score) is lowered to it, so the list is a valid {@link ChannelCandidates}.
-   */
-  private static ChannelCandidates generatorList(BeamResult b, int[] history) {
-    java.util.Set<Integer> skip = new java.util.HashSet<>();
-    for (int h : history) {
-      skip.add(h);
-    }
-    List<Candidate> out = new ArrayList<>(b.size());
-    float prev = Float.POSITIVE_INFINITY;
-    for (int i = 0; i < b.size(); i++) {
-      int item = b.items()[i];
-      if (item >= 0 && skip.add(item) && !Float.isNaN(b.scores()[i])) {
-        prev = Math.min(prev, b.scores()[i]);
-        out.add(new Candidate(item, prev, out.size() + 1));
-      }
-    }
-    return new ChannelCandidates(GeneratorChannel.NAME, out);
-  }
-
   private ObjectNode cascadeResponse(ServingModel model, RecommendRequest r, PipelineRequest p,
-      Cascade.Result c, InferencePool.Result gen, long t0, long parsed) {
+      genrec.cascade.pipeline.CascadeResult c, InferencePool.Result gen, long t0, long parsed) {
     ObjectNode out = JSON.createObjectNode();
     if (r.userId() != null) {
       out.put("user_id", r.userId());
     }
     out.put("source", "cascade");
     ArrayNode arr = out.putArray("items");
-    for (Cascade.Slot s : c.slots()) {
+    for (genrec.cascade.pipeline.CascadeResult.Slot s : c.slots()) {
       ObjectNode it = itemJson(model, s.item(), false);
       it.put("channel", s.channel());
       it.put("score", s.rerank());
@@ -313,6 +297,7 @@ final class RecommendRoutes {
     if (!r.excludeHistory()) {
       notes.add("the pipeline always leaves the history out (exclude_history=false is ignored)");
     }
+    p.notes().forEach(notes::add);
     c.notes().forEach(notes::add);
     ObjectNode pl = out.putObject("pipeline");
     ObjectNode ch = pl.putObject("recall");

@@ -2,9 +2,17 @@ package genrec.serving.http;
 
 import genrec.core.io.Progress;
 import genrec.core.io.ReadReport;
+import genrec.cascade.pipeline.CandidateScorer;
+import genrec.cascade.pipeline.Generators;
+import genrec.cascade.pipeline.ItemView;
+import genrec.cascade.pipeline.Pipeline;
+import genrec.cascade.pipeline.RankingStage;
+import genrec.cascade.pipeline.RecallChannels;
+import genrec.cascade.pipeline.RunFolder;
+import genrec.generator.baseline.ContentKnn;
+import genrec.generator.baseline.ItemKnn;
 import genrec.generator.data.Dataset;
 import genrec.generator.decode.BeamResult;
-import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.GeneratorMixture;
 import genrec.generator.decode.PrefixTrie;
 import genrec.generator.train.GeneratorModel;
@@ -49,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * Reference-counted so a reload can retire it while requests still use it: {@link #retain} /
  * {@link #release}; the last release closes the generators' native memory.
  */
-public final class ServingModel {
+public final class ServingModel implements ItemView {
   private static final Logger LOG = LoggerFactory.getLogger(ServingModel.class);
 
   private final Path runDir;
@@ -67,34 +75,26 @@ public final class ServingModel {
   private final SemanticIdTable[] tables; // per member, guarded by addLock
   private final Quantizer[] quantizers; // per member, loaded on first use, guarded by addLock
   private MiniLmEncoder encoder; // guarded by addLock
-  private final RecallSources recall;
+  private final RecallChannels recall;
+  private final Generators generators;
+  private volatile Pipeline pipeline;
   private final Map<String, java.time.Instant> addedAt = new ConcurrentHashMap<>();
-  private volatile CandidateScorer scorer;
-  private RankerScorer ranker; // the run's own trained ranker, closed with the model
+  private RankingStage ranker; // the run's own trained ranker, closed with the model
 
-  /** One generator with the trie of its own semantic-ID table, and its searches by settings. */
-  private record Member(Path runDir, GeneratorModel generator, PrefixTrie trie,
-      Map<Long, BeamSearch> searches) {
-    Member(Path runDir, GeneratorModel generator, PrefixTrie trie) {
-      this(runDir, generator, trie, new ConcurrentHashMap<>());
-    }
-
+  /** One generator with the trie of its own semantic-ID table. */
+  private record Member(Path runDir, GeneratorModel generator, PrefixTrie trie) {
     Path quantizerDir() {
-      return runDir.resolve(ModelFiles.QUANTIZER_DIR);
-    }
-
-    BeamSearch search(int beam, boolean excludeHistory) {
-      long key = ((long) beam << 1) | (excludeHistory ? 1 : 0);
-      return searches.computeIfAbsent(key, x -> generator.beamSearch(trie)
-          .optBeamWidth(beam).optExcludeHistory(excludeHistory).build());
+      return RunFolder.of(runDir).quantizerDir();
     }
   }
 
   private ServingModel(Path runDir, CatalogSnapshot d, List<Member> members,
-      List<SemanticIdTable> tables, List<Item> added, int historyWindow, RecallSources recall,
+      List<SemanticIdTable> tables, List<Item> added, int historyWindow, RecallChannels recall,
       java.time.Instant addedTime) {
     this.runDir = runDir;
     this.recall = recall;
+    this.generators = new Generators(members.stream().map(Member::generator).toList(),
+        members.stream().map(Member::trie).toList(), this::numItems);
     for (Item it : added) {
       addedAt.put(it.id(), addedTime);
     }
@@ -113,6 +113,13 @@ public final class ServingModel {
       index.put(items[i].id(), i);
     }
     this.popular = d.popularityOrder();
+    this.pipeline = pipeline(null);
+  }
+
+  /** The cascade over this model's live catalogue, channels and generators. */
+  private Pipeline pipeline(CandidateScorer scorer) {
+    return Pipeline.builder().setItems(this).setRecall(recall).optGenerators(generators)
+        .optScorer(scorer).build();
   }
 
   /**
@@ -161,9 +168,9 @@ public final class ServingModel {
     List<Path> dirs = new ArrayList<>();
     dirs.add(runDir);
     dirs.addAll(others);
-    ModelFiles.firstRepeat(dirs).ifPresent(r -> {
+    RunFolder.firstRepeat(dirs).ifPresent(r -> {
       throw new IllegalArgumentException("run " + r.later() + " is the same folder as "
-          + r.first() + " (" + ModelFiles.identity(r.later()) + "): each member of a mixture "
+          + r.first() + " (" + RunFolder.identity(r.later()) + "): each member of a mixture "
           + "must be a different run");
     });
     List<Member> members = new ArrayList<>();
@@ -171,11 +178,11 @@ public final class ServingModel {
     int[][] firstCodes = null;
     try {
       for (Path dir : dirs) {
-        int[][] codes = ModelFiles.itemCodes(d.catalog(), dir, "genrec quantize --run " + dir);
+        int[][] codes = RunFolder.of(dir).codes(d.catalog(), "genrec quantize --run " + dir);
         if (firstCodes == null) {
           firstCodes = codes;
         }
-        GeneratorModel g = ModelFiles.loadGenerator(dir, codes);
+        GeneratorModel g = RunFolder.of(dir).generator(codes);
         try {
           Member m = new Member(dir, g, PrefixTrie.of(codes, g.config().codebookSize()));
           tables.add(SidArtifacts.loadTable(m.quantizerDir()));
@@ -186,8 +193,8 @@ public final class ServingModel {
         }
       }
       List<Item> added = new ArrayList<>();
-      Path addedFile = runDir.resolve(ModelFiles.QUANTIZER_DIR)
-          .resolve(ModelFiles.ADDED_ITEMS_FILE);
+      RunFolder run = RunFolder.of(runDir);
+      Path addedFile = run.addedItemsFile();
       if (Files.isRegularFile(addedFile)) {
         Catalog extra = CatalogReaders.jsonl(addedFile, ReadReport.strict());
         items:
@@ -230,11 +237,11 @@ public final class ServingModel {
         }
       }
       ServingModel served = new ServingModel(runDir, d, members, tables, added, window,
-          RecallSources.of(d, train, runDir), addedTime);
-      if (RankerCascade.exists(runDir)) {
+          recallChannels(d, train, run), addedTime);
+      if (run.hasRanker()) {
         try {
-          served.ranker = RankerScorer.load(runDir, served.recall, firstCodes, served::codes);
-          served.scorer = served.ranker;
+          served.ranker = RankingStage.load(run, served.recall, firstCodes, served::codes);
+          served.setScorer(served.ranker);
           LOG.info("{}: ranking stage {}", runDir, served.ranker.describe());
         } catch (IllegalArgumentException | genrec.core.io.DataFormatException
             | java.io.UncheckedIOException e) {
@@ -248,6 +255,24 @@ public final class ServingModel {
     }
   }
 
+  /**
+   * The channels of a served run: popularity from the snapshot's counts, ItemKNN from the
+   * training histories when given, content when the run holds the embeddings of its catalogue.
+   */
+  private static RecallChannels recallChannels(CatalogSnapshot snap, List<int[]> train,
+      RunFolder run) {
+    ContentKnn text = null;
+    if (run.hasEmbeddings()) {
+      try {
+        text = ContentKnn.of(run.embeddings(snap.catalog(), "genrec embed --run RUN"),
+            ContentKnn.Options.defaults());
+      } catch (RuntimeException e) {
+        LOG.warn("{}: no content channel or text similarity: {}", run.dir(), e.getMessage());
+      }
+    }
+    return RecallChannels.of(snap.interactions(), train, ItemKnn.Options.defaults(), text);
+  }
+
   public Path runDir() {
     return runDir;
   }
@@ -257,6 +282,7 @@ public final class ServingModel {
   }
 
   /** Items that can be recommended (dataset items plus added ones). */
+  @Override
   public int numItems() {
     return served;
   }
@@ -272,16 +298,19 @@ public final class ServingModel {
   }
 
   /** The item's index, or -1 if unknown. */
+  @Override
   public int indexOf(String id) {
     Integer i = index.get(id);
     return i == null ? -1 : i;
   }
 
+  @Override
   public Item item(int index) {
     return items[index];
   }
 
   /** The item's semantic ID (c1, c2, c3, dedup). */
+  @Override
   public int[] codes(int index) {
     return trie.codesOf(index);
   }
@@ -297,35 +326,27 @@ public final class ServingModel {
    * @param histories item indices, oldest first, each non-empty and at most the history window
    */
   public List<BeamResult> recommend(int[][] histories, int topK, int beam, boolean excludeHistory) {
-    if (members.size() == 1) {
-      return members.get(0).search(beam, excludeHistory).search(histories, null, topK);
-    }
-    // the rule eval --ensemble uses with k = 10: a request with k <= 10 is ranked as eval ranks it
-    int perMember = GeneratorMixture.proposalsPerMember(topK, beam, numItems());
-    List<List<BeamResult>> byMember = new ArrayList<>();
-    for (Member m : members) {
-      byMember.add(m.search(beam, excludeHistory).search(histories, null, perMember));
-    }
-    List<BeamResult> out = new ArrayList<>(histories.length);
-    for (int h = 0; h < histories.length; h++) {
-      List<BeamResult> perUser = new ArrayList<>(members.size());
-      for (List<BeamResult> r : byMember) {
-        perUser.add(r.get(h));
-      }
-      out.add(GeneratorMixture.combine(perUser, topK, trie::codesOf));
-    }
-    return out;
+    return generators.search(histories, topK, beam, excludeHistory);
   }
 
   /** The recall channels besides the generator. */
-  RecallSources recall() {
+  public RecallChannels recall() {
     return recall;
+  }
+
+  /**
+   * The cascade over this model ({@link Pipeline}): its channels, its generators (a mixture's
+   * too) and the current ranking stage.
+   */
+  public Pipeline pipeline() {
+    return pipeline;
   }
 
   /**
    * When item {@code id} was added through cold start (items added before this load: the time
    * the run's list of added items was last written), or null for a dataset item.
    */
+  @Override
   public java.time.Instant addedAt(String id) {
     return addedAt.get(id);
   }
@@ -335,7 +356,7 @@ public final class ServingModel {
    * {@code ranker/} ({@code genrec rank train}) served with its dataset gets its ranker at load.
    */
   public CandidateScorer scorer() {
-    return scorer;
+    return pipeline.scorer();
   }
 
   /**
@@ -343,7 +364,7 @@ public final class ServingModel {
    * ranker; null removes it).
    */
   public void setScorer(CandidateScorer scorer) {
-    this.scorer = scorer;
+    this.pipeline = pipeline(scorer);
   }
 
   /** The run folders whose generators are served: this run's, then a mixture's others. */
@@ -354,7 +375,7 @@ public final class ServingModel {
   /**
    * Cold start: embeds the new items with MiniLM, gives them semantic IDs with the trained
    * quantizer of every member run (no retraining), persists them ({@link
-   * ModelFiles#persistAdded}) and makes them recommendable at once.
+   * RunFolder#persistAdded}) and makes them recommendable at once.
    *
    * <p>Crash-safe: the other members' folders are written first and this run's last, and {@link
    * #load} serves only what this run lists and every member's table holds; an item that already
@@ -432,7 +453,7 @@ public final class ServingModel {
         }
       }
       for (int m = members.size() - 1; m >= 0; m--) { // this run (whose list load reads) last
-        ModelFiles.persistAdded(members.get(m).quantizerDir(), grown[m], newItems);
+        RunFolder.persistAdded(members.get(m).quantizerDir(), grown[m], newItems);
         tables[m] = grown[m];
       }
       int base = served;
@@ -475,7 +496,7 @@ public final class ServingModel {
       return tables[m];
     }
     if (quantizers[m] == null) {
-      quantizers[m] = ModelFiles.loadQuantizer(
+      quantizers[m] = RunFolder.loadQuantizer(
           SidArtifacts.modelDir(members.get(m).quantizerDir()));
     }
     return tables[m].assign(

@@ -9,9 +9,9 @@
  * body the same way; {@link genrec.serving.http.AdminToken} guards the admin routes; {@link
  * genrec.serving.http.CatalogSnapshot} keeps in the run folder what serving needs of the dataset.
  * The cascade: {@link genrec.serving.http.PipelineConfig} (the preset's defaults), {@link
- * genrec.serving.http.PipelineRequest} (a request's {@code pipeline}, validated), {@code
- * RecallSources} (the channels besides the generator), {@link
- * genrec.serving.http.CandidateScorer} (the ranker's hook), {@code Cascade} (the stages) and
- * {@code ExposureStore} (shown items and new-item showings, persisted).
+ * genrec.serving.http.PipelineRequest} (a request's {@code pipeline}, validated, translated into
+ * the library's {@code CascadeRequest}) and {@code ExposureStore} (shown items and new-item
+ * showings, persisted); the stages themselves are the model's {@link
+ * genrec.cascade.pipeline.Pipeline}, the same object {@code genrec eval --cascade} measures.
  */
 package genrec.serving.http;

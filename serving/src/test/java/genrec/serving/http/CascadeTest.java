@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import genrec.cascade.exposure.ShownItemsConfig;
+import genrec.cascade.pipeline.CascadeResult;
+import genrec.cascade.pipeline.Pipeline;
+import genrec.generator.decode.BeamResult;
 import genrec.cascade.recall.Candidate;
 import genrec.cascade.recall.ChannelCandidates;
 import genrec.quantizer.catalog.Item;
@@ -63,8 +66,22 @@ class CascadeTest {
         ServerConfig.builder().build());
   }
 
-  private static List<Integer> items(Cascade.Result r) {
-    return r.slots().stream().map(Cascade.Slot::item).toList();
+  private static List<Integer> items(CascadeResult r) {
+    return r.slots().stream().map(CascadeResult.Slot::item).toList();
+  }
+
+  /** The model's pipeline as the server runs it, with the generator's list given. */
+  private static CascadeResult run(ServingModel model, int[] history, int k, String user,
+      boolean record, PipelineRequest p, ChannelCandidates generator, ExposureStore store) {
+    RecommendRequest r = new RecommendRequest(user, history, k, 10, true, List.of(), null,
+        record);
+    int[] items = generator.items();
+    float[] scores = new float[items.length];
+    for (int i = 0; i < items.length; i++) {
+      scores[i] = generator.candidates().get(i).score();
+    }
+    return model.pipeline().recommend(p.toRequest(r, 100),
+        new BeamResult(items, scores, new int[items.length][]), store);
   }
 
   @Test
@@ -73,18 +90,18 @@ class CascadeTest {
         Clock.systemUTC());
     PipelineRequest p = pipeline("{\"recall\": {\"generator\": 5}, \"rerank\": {\"method\": "
         + "\"none\"}, \"cold_start\": {\"boost\": 1, \"cap\": 1}}");
-    Cascade.Result first = Cascade.run(model, history, 3, null, false, p, generatorList(), store);
+    CascadeResult first = run(model, history, 3, null, false, p, generatorList(), store);
     assertEquals(added, first.slots().get(0).item(), first.toString());
     assertTrue(first.slots().get(0).fresh());
-    assertEquals(1 + 1.0 / (Cascade.RRF_K + 5), first.slots().get(0).rerank(), 1e-9);
+    assertEquals(1 + 1.0 / (Pipeline.RRF_K + 5), first.slots().get(0).rerank(), 1e-9);
     assertEquals("generator", first.slots().get(0).channel());
     assertEquals(-9f, first.slots().get(0).recall());
     // shown once: at the cap of 1 it competes on its own (last) score again
-    Cascade.Result second = Cascade.run(model, history, 3, null, false, p, generatorList(), store);
+    CascadeResult second = run(model, history, 3, null, false, p, generatorList(), store);
     assertEquals(List.of(10, 11, 12), items(second), second.toString());
     assertEquals(1, store.counts().count("cold-cascade"));
     // without cold start, the generator's order
-    Cascade.Result plain = Cascade.run(model, history, 3, null, false,
+    CascadeResult plain = run(model, history, 3, null, false,
         pipeline("{\"recall\": {\"generator\": 5}, \"rerank\": {\"method\": \"none\"}}"),
         generatorList(), store);
     assertEquals(List.of(10, 11, 12), items(plain));
@@ -94,12 +111,12 @@ class CascadeTest {
   void aShareKeepsTheNewItemASlotAndAgeEndsIt() throws Exception {
     ExposureStore store = ExposureStore.open(null, ShownItemsConfig.defaults(),
         Clock.systemUTC());
-    Cascade.Result shared = Cascade.run(model, history, 4, null, false,
+    CascadeResult shared = run(model, history, 4, null, false,
         pipeline("{\"recall\": {\"generator\": 5}, \"rerank\": {\"method\": \"none\"}, "
             + "\"cold_start\": {\"share\": 2}}"), generatorList(), store);
     assertTrue(items(shared).subList(0, 2).contains(added), shared.toString());
     Thread.sleep(5); // the item is now older than 1 ms
-    Cascade.Result aged = Cascade.run(model, history, 4, null, false,
+    CascadeResult aged = run(model, history, 4, null, false,
         pipeline("{\"recall\": {\"generator\": 5}, \"rerank\": {\"method\": \"none\"}, "
             + "\"cold_start\": {\"share\": 2, \"boost\": 1, \"max_age_hours\": 2.7e-7}}"),
         generatorList(), store);
@@ -113,12 +130,12 @@ class CascadeTest {
         Clock.systemUTC());
     PipelineRequest p = pipeline("{\"recall\": {\"generator\": 2}, \"rerank\": {\"method\": "
         + "\"none\"}}");
-    Cascade.Result a = Cascade.run(model, history, 2, "u", true, p, generatorList(), store);
+    CascadeResult a = run(model, history, 2, "u", true, p, generatorList(), store);
     assertEquals(List.of(10, 11), items(a));
-    Cascade.Result b = Cascade.run(model, history, 2, "u", false, p, generatorList(), store);
+    CascadeResult b = run(model, history, 2, "u", false, p, generatorList(), store);
     assertEquals(List.of(12, 13), items(b), "the quota fills with unseen items");
     assertEquals(2, b.filtered());
-    Cascade.Result other = Cascade.run(model, history, 2, "v", false, p, generatorList(), store);
+    CascadeResult other = run(model, history, 2, "v", false, p, generatorList(), store);
     assertEquals(List.of(10, 11), items(other));
   }
 }

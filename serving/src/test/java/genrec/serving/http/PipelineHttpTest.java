@@ -282,7 +282,7 @@ class PipelineHttpTest {
         genrec.generator.baseline.ItemKnn.Options.defaults());
     genrec.cascade.recall.CandidateMerger merger = genrec.cascade.recall.CandidateMerger
         .builder().addChannels("itemknn=10,popularity=5").build();
-    genrec.cascade.rank.CascadeInputs inputs = genrec.cascade.rank.CascadeInputs.fit(train, n,
+    genrec.cascade.pipeline.CascadeInputs inputs = genrec.cascade.pipeline.CascadeInputs.fit(train, n,
         genrec.generator.baseline.ItemKnn.Options.defaults(), text, null, null, merger, 20);
     int[] all = dataset.users().get(3).items();
     int[] history = java.util.Arrays.copyOfRange(all, all.length - 5, all.length);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import genrec.cascade.pipeline.RankerCascade;
 import genrec.cascade.rank.model.RankerModel;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import genrec.cascade.rank.CascadeInputs;
+import genrec.cascade.pipeline.CascadeInputs;
 import genrec.cascade.recall.Candidate;
 import genrec.cascade.recall.CandidateMerger;
 import genrec.cascade.recall.ChannelCandidates;

@@ -1,10 +1,10 @@
-package genrec.serving.http;
+package genrec.cascade.pipeline;
 
 import genrec.cascade.recall.MergedCandidates;
 
 /**
  * The ranking stage of the cascade: scores a user's merged candidate list (the hook a trained
- * ranker plugs into; {@link ServingModel#setScorer}). Absent by default, and then the re-ranker
+ * ranker plugs into; the server's {@code ServingModel.setScorer}). Absent by default, and then the re-ranker
  * reads the reciprocal-rank fusion of the recall channels instead. Implementations are
  * thread-safe: the cascade calls them from several worker threads at once, never on the event
  * loop.

@@ -1,4 +1,4 @@
-package genrec.serving.http;
+package genrec.cascade.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
