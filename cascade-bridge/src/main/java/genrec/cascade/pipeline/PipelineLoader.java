@@ -10,8 +10,8 @@ import genrec.generator.baseline.ItemKnn;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.decode.PrefixTrie;
+import genrec.generator.eval.TrainedOn;
 import genrec.generator.train.GeneratorModel;
-import genrec.generator.train.TrainData;
 import genrec.quantizer.catalog.Catalog;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,8 +157,7 @@ public final class PipelineLoader {
     if (all.channels().contains(GeneratorChannel.NAME)) {
       if (codes != null && run.hasGenerator()) {
         model = run.generator(codes);
-        if (refitCheck != null && model.dataFingerprint().equals(
-            TrainData.refit(refitCheck, codes).dataFingerprint())) {
+        if (refitCheck != null && TrainedOn.of(model, refitCheck, codes).refit()) {
           model.close();
           throw new IllegalArgumentException("the run's generator was trained with --refit (it "
               + "has seen the validation targets the ranker is checked on): use a run trained "
