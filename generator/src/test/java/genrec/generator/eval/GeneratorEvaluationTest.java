@@ -17,7 +17,6 @@ import genrec.generator.data.LeaveOneOutSplit;
 import genrec.generator.data.SyntheticInteractions;
 import genrec.generator.decode.BeamSearch;
 import genrec.generator.decode.GenerativeRecommender;
-import genrec.generator.decode.PrefixTrie;
 import genrec.generator.model.GeneratorConfig;
 import genrec.generator.model.SidTransformer;
 import genrec.generator.model.TestModels;

@@ -2,8 +2,6 @@ package genrec.serving.cli;
 
 import genrec.cascade.pipeline.RunFolder;
 import genrec.cascade.recall.RunEmbeddings;
-import genrec.core.io.AtomicFiles;
-import genrec.core.tensor.TensorFile;
 import genrec.generator.align.AlignConfig;
 import genrec.generator.align.AlignResult;
 import genrec.generator.align.AlignReward;
@@ -20,9 +18,6 @@ import genrec.generator.eval.TrainedOn;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.TrainData;
 import genrec.quantizer.embed.EmbeddingMatrix;
-import genrec.serving.http.ModelFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;

@@ -4,7 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import genrec.core.io.AtomicFiles;
 import genrec.core.io.DataFormatException;
-import genrec.core.io.Progress;
 import genrec.generator.bench.BeamBenchmark;
 import genrec.generator.bench.BeamLatencyChart;
 import genrec.generator.data.Dataset;

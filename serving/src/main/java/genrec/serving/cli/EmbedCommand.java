@@ -1,11 +1,8 @@
 package genrec.serving.cli;
 
-import genrec.core.io.Progress;
 import genrec.generator.data.Dataset;
 import genrec.quantizer.embed.CatalogEmbedding;
 import genrec.quantizer.embed.EmbeddingFiles;
-import genrec.quantizer.embed.EmbeddingMatrix;
-import genrec.quantizer.embed.MiniLmEncoder;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -1,7 +1,6 @@
 package genrec.serving.cli;
 
 import genrec.cascade.recall.RunEmbeddings;
-import genrec.core.io.Progress;
 import genrec.generator.baseline.ContentKnn;
 import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;

@@ -14,7 +14,6 @@ import genrec.core.io.Progress;
 import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
-import genrec.cascade.pipeline.RankerCascade;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -21,7 +21,6 @@ import genrec.generator.decode.PrefixTrie;
 import genrec.generator.eval.TrainedOn;
 import genrec.generator.train.GeneratorModel;
 import genrec.generator.train.GeneratorTrainer;
-import genrec.generator.train.TrainData;
 import genrec.quantizer.sid.SidArtifacts;
 import genrec.cascade.pipeline.RunFolder;
 import java.nio.file.Files;

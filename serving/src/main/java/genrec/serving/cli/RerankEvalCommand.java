@@ -10,8 +10,6 @@ import genrec.cascade.recall.PopularityChannel;
 import genrec.cascade.recall.RunEmbeddings;
 import genrec.cascade.rerank.bench.RerankSweepChart;
 import genrec.core.io.AtomicFiles;
-import genrec.core.io.DataFormatException;
-import genrec.core.io.Progress;
 import genrec.generator.baseline.ContentKnn;
 import genrec.generator.baseline.ItemKnn;
 import genrec.generator.baseline.MostPop;

@@ -1,6 +1,5 @@
 package genrec.serving.cli;
 
-import genrec.core.io.DataFormatException;
 import genrec.generator.data.ColdItems;
 import genrec.generator.data.Dataset;
 import genrec.generator.data.LeaveOneOutSplit;
@@ -12,7 +11,6 @@ import genrec.generator.train.GeneratorTrainer;
 import genrec.generator.train.TrainConfig;
 import genrec.generator.train.TrainData;
 import genrec.generator.train.TrainResult;
-import genrec.quantizer.sid.SemanticIdTable;
 import genrec.quantizer.sid.SidArtifacts;
 import genrec.serving.config.Preset;
 import genrec.serving.http.CatalogSnapshot;

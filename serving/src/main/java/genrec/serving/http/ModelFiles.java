@@ -1,18 +1,9 @@
 package genrec.serving.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import genrec.core.io.AtomicFiles;
-import genrec.core.io.DataFormatException;
 import genrec.generator.data.Dataset;
 import genrec.generator.train.GeneratorModel;
-import genrec.generator.train.GeneratorTrainer;
-import genrec.generator.train.TrainData;
 import genrec.quantizer.catalog.Catalog;
 import genrec.quantizer.catalog.Item;
-import genrec.quantizer.rqkmeans.ResidualKMeansModel;
-import genrec.quantizer.rqvae.RqVaeModel;
 import genrec.cascade.pipeline.RunFolder;
 import genrec.quantizer.sid.Quantizer;
 import genrec.quantizer.sid.SemanticIdTable;
